@@ -1,0 +1,28 @@
+/**
+ * The `bftkvs` command: one entry point, every capability a subcommand.
+ * Each subcommand lives in src/commands/<name>.ts and registers itself on the program.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
+
+export function buildProgram(): Command {
+  const program = new Command('bftkvs')
+    .description('A timed, Byzantine fault-tolerant key-value store for distributed real-time control loops')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerDemo(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    process.stderr.write(`bftkvs: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
