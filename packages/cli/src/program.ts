@@ -10,13 +10,15 @@ export function buildProgram(): Command {
     .description('A timed, Byzantine fault-tolerant key-value store for distributed real-time control loops')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    // Throw instead of exiting, also in subcommands (they inherit this when added after it).
+    .exitOverride();
   registerDemo(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
