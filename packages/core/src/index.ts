@@ -5,4 +5,5 @@ export * from './schema.js';
 export * from './cluster.js';
 export * from './slotStore.js';
 export * from './fuse/index.js';
-export type * from './replica/types.js';
+export * from './auth/index.js';
+export * from './replica/index.js';
