@@ -122,14 +122,16 @@ export abstract class ReplicaBase implements Replica {
   write(intent: WriteIntent, nowUs: number): Result<AdmittedWrite> {
     try {
       this.advance(nowUs);
+      // Authorisation first: a writer hosted elsewhere must hear NOT_AUTHORISED, not learn
+      // from DUPLICATE/CONFLICT what its impersonated writer already wrote.
+      const host = this.config.writers.get(intent.writer);
+      if (host !== this.id && this.store.schema(intent.key) !== undefined) {
+        this.count('writes.rejected.NOT_AUTHORISED');
+        return fail('NOT_AUTHORISED', `writer '${String(intent.writer)}' is hosted on replica ${String(host)}, not on replica ${this.id}`);
+      }
       const admitted = this.store.admit(intent, nowUs);
       if (!admitted.ok) return admitted;
       const w = admitted.value;
-      const host = this.config.writers.get(w.writer);
-      if (host !== this.id) {
-        this.count('writes.rejected.NOT_AUTHORISED');
-        return fail('NOT_AUTHORISED', `writer '${w.writer}' is hosted on replica ${String(host)}, not on replica ${this.id}`);
-      }
       const schema = this.store.schema(w.key);
       if (schema === undefined) return fail('UNKNOWN_KEY', `unknown key '${w.key}'`);
       const wire: Write = { key: w.key, publishTimeUs: w.publishTimeUs, writer: w.writer, value: valueToWire(schema.type, w.value), origin: this.id, issuedAtUs: nowUs };

@@ -137,6 +137,11 @@ test('write(): the writer must be hosted here, the lead respected; rejections ar
   t.true(noTime.ok);
   if (noTime.ok) t.true(noTime.value.publishTimeUs - net.clock(0) >= 3_600, 'no publish time: the next grid point the lead allows');
   t.is((net.replicas[1] as CrashReplica).counter('writes.rejected.NOT_AUTHORISED'), 1);
+  // Even when the slot already holds that writer's value, a non-hosting replica answers
+  // NOT_AUTHORISED (not DUPLICATE/CONFLICT, which would leak what the writer wrote).
+  net.run(net.clock(0) + 1_000);
+  const again = net.at(1, (r, now) => r.write({ key: 'speed', writer: 'wheel_a', value: 1, publishTimeUs: noTime.ok ? noTime.value.publishTimeUs : 0 }, now));
+  t.like(again, { ok: false, error: { code: 'NOT_AUTHORISED' } });
 });
 
 test('property: up to f faulty replicas (arbitrary send delays, partial last broadcasts, crash at any time); links between correct replicas within Δ, skew within ε: correct replicas publish identical slots containing every correct writer', (t) => {
