@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerLaunch } from './commands/launch.js';
+import { registerSim } from './commands/sim.js';
 
 export function buildProgram(): Command {
   const program = new Command('bftkvs')
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     // Throw instead of exiting, also in subcommands (they inherit this when added after it).
     .exitOverride();
   registerDemo(program);
+  registerLaunch(program);
+  registerSim(program);
   return program;
 }
 

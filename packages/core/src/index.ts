@@ -7,3 +7,4 @@ export * from './slotStore.js';
 export * from './fuse/index.js';
 export * from './auth/index.js';
 export * from './replica/index.js';
+export * from './pbft/index.js';

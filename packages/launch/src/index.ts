@@ -1,0 +1,11 @@
+export * from './errors.js';
+export type { AttrValue, Entity, LaunchFormat, Scalar } from './entity.js';
+export { detectFormat } from './entity.js';
+export * from './substitution.js';
+export * from './ast.js';
+export * from './params.js';
+export * from './rosArgs.js';
+export * from './shellWords.js';
+export { EvalError, safeEval } from './safeEval.js';
+export * from './evaluate.js';
+export * from './supervisor.js';

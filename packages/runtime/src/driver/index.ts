@@ -1,0 +1,4 @@
+export * from './replicaDriver.js';
+export * from './clientRoute.js';
+export * from './timerLag.js';
+export * from './udpReplica.js';

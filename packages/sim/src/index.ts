@@ -1,0 +1,22 @@
+// Public API of @bftkvs/sim: seeded deterministic simulation of a bftkvs cluster.
+export { runSimulation, replayCommand, DEFAULT_DURATION_MS } from './run.js';
+export type { FaultSummary, SimulationOptions, SimulationResult } from './run.js';
+export type { SimStats } from './simulator.js';
+export { Simulator } from './simulator.js';
+export { buildScenario, MAX_SIM_F, SIM_START_US } from './scenario.js';
+export type { Scenario, ScenarioOptions } from './scenario.js';
+export { Prng, checkSeed } from './prng.js';
+export { EventQueue } from './eventQueue.js';
+export { SimClock, maxClockErrorUs } from './clock.js';
+export type { ClockOptions } from './clock.js';
+export { Network, planNetwork } from './network.js';
+export type { NetworkHooks, NetworkProfile, NetworkStats, PartitionSpec } from './network.js';
+export { BYZANTINE_FAULTS, CRASH_FAULTS, FAULTS_OPTIONS, NODE_FAULT_KINDS, planFaults } from './faults.js';
+export type { FaultKind, FaultPlan, FaultsOption, FrameCraft, NodeFault, NodeFaultKind } from './faults.js';
+export { History, IntervalSet, slotContents, slotId } from './history.js';
+export type { SlotTruth, WriteRecord } from './history.js';
+export * from './checkers/index.js';
+export type { ReplicaFactory, ReplicaProvider, ReplicaSetup } from './replicaFactory.js';
+export { realReplicaModes, realReplicas, realReplicasWith } from './realReplicas.js';
+export { ToyReplica, toyReplicas } from './testing/toyReplica.js';
+export type { ToyReplicaOptions } from './testing/toyReplica.js';
