@@ -1,9 +1,10 @@
 /**
- * Shared core of the "discard the f lowest and f highest values" family (mid-value select,
- * fault-tolerant midpoint, trimmed mean).
+ * Shared core of the "discard the f lowest and f highest values" family (median, mid-value
+ * select, fault-tolerant midpoint, trimmed mean).
  */
-import type { FuseContext, FuseInput, FuseResult } from './types.js';
-import { done, fail, faultyWritersOf, scalarInputs, sortNumbers, trimCount } from './numeric.js';
+import type { ValueType } from '../value.js';
+import type { FuseContext, FuseFunction, FuseInput, FuseResult } from './types.js';
+import { done, fail, faultyWritersOf, paramsProblem, scalarInputs, sortNumbers, trimCount, unknownParams } from './numeric.js';
 
 /**
  * Sorts the scalar inputs, discards `trimCount(n, f)` values at each end and hands the
@@ -23,4 +24,29 @@ export function fuseTrimmed(
   const s = sortNumbers(xs.values);
   const k = trimCount(s.length, f.values);
   return done(reduce(s.slice(k, s.length - k), ctx.type.kind === 'int64'));
+}
+
+/**
+ * A fuse function of the trimming family: float64/int64 keys, masks f arbitrary values with
+ * 2f+1 writers, takes no parameters, and reduces the sorted values left after trimming.
+ * Symmetric trimming never moves the middle, so median and mid-value select belong here too.
+ */
+export function defineTrimmedScalarFuse(spec: {
+  readonly name: string;
+  readonly description: string;
+  readonly reduce: (kept: readonly number[], intKind: boolean) => number;
+}): FuseFunction {
+  const checkParams = (params: Readonly<Record<string, unknown>>): string | undefined => unknownParams(params, []);
+  return Object.freeze({
+    name: spec.name,
+    description: spec.description,
+    supports: (type: ValueType): boolean => type.kind === 'float64' || type.kind === 'int64',
+    minWriters: (faultyWriters: number): number => 2 * faultyWriters + 1,
+    checkParams,
+    fuse(inputs: readonly FuseInput[], ctx: FuseContext): FuseResult {
+      const bad = paramsProblem(checkParams, ctx);
+      if (bad !== undefined) return fail(bad);
+      return fuseTrimmed(spec.name, inputs, ctx, spec.reduce);
+    },
+  });
 }
