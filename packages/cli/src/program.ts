@@ -4,8 +4,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerEcho } from './commands/echo.js';
+import { registerKeygen } from './commands/keygen.js';
 import { registerLaunch } from './commands/launch.js';
+import { registerRead } from './commands/read.js';
 import { registerSim } from './commands/sim.js';
+import { registerStatus } from './commands/status.js';
+import { registerWrite } from './commands/write.js';
+import { CliError } from './kvsAccess.js';
 
 export function buildProgram(): Command {
   const program = new Command('bftkvs')
@@ -16,7 +22,12 @@ export function buildProgram(): Command {
     // Throw instead of exiting, also in subcommands (they inherit this when added after it).
     .exitOverride();
   registerDemo(program);
+  registerKeygen(program);
   registerLaunch(program);
+  registerWrite(program);
+  registerRead(program);
+  registerEcho(program);
+  registerStatus(program);
   registerSim(program);
   return program;
 }
@@ -28,6 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof CliError) {
+      process.stderr.write(`bftkvs: ${e.message}\n`);
+      return e.exitCode;
+    }
     process.stderr.write(`bftkvs: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }

@@ -11,9 +11,13 @@
  * slot) — a second copy is answered DUPLICATE — so `retries` is allowed for those, and a
  * DUPLICATE answering a retransmission counts as success.
  *
- * One client endpoint per node: replies go to the address the replica last heard its
- * client endpoint from, and the replica keeps one replay window for it, so run one
- * KvsClient per node (share it between the node's applications).
+ * Every application on a node talks as the node's client endpoint (the key in the node's
+ * key file). Several may do so at once — up to 8 processes (incarnations), e.g. a controller,
+ * `bftkvs echo` and a `bftkvs write`: the replica keeps a replay window per incarnation, sends
+ * each reply to the address its request came from, and slot notices to every application
+ * address heard from in the last 30 s (see runtime's clientRoute.ts). The subscription table
+ * is the replica's, shared by the node's applications: one that unsubscribes everything
+ * drops the others' subscriptions until their next refresh (every second).
  */
 import type { NodeKeys, Value, ValueType } from '@bftkvs/core';
 import { Channel, clientEndpointKeys, clusterIdOf, nobleCrypto } from '@bftkvs/core';

@@ -89,3 +89,14 @@ test('oversized files are refused before parsing', (t) => {
   const p = file(`# ${'x'.repeat(1 << 20)}\n`);
   t.throws(() => loadClusterFile(p), { message: /more than the 1048576 allowed/ });
 });
+
+test('overrides: mode and a base port replace the file’s values; bad overrides are refused', (t) => {
+  const p = file(`${HEAD}  endpoints: { host: 127.0.0.1, basePort: 7400 }
+${KEYS}`);
+  const c = loadClusterFile(p, undefined, { mode: 'crash', basePort: 9000 });
+  t.is(c.cluster.mode, 'crash');
+  t.deepEqual(c.endpoints?.[1], { host: '127.0.0.1', port: 9002, clientHost: '127.0.0.1', clientPort: 9003 });
+  t.is(loadClusterFile(p).endpoints?.[1]?.port, 7402, 'without overrides the file wins');
+  t.throws(() => loadClusterFile(p, undefined, { basePort: 70_000 }), { instanceOf: ConfigError, message: /base port override 70000/ });
+  t.throws(() => loadClusterFile(p, undefined, { basePort: 65_530 }), { instanceOf: ConfigError, message: /above 65535/ });
+});

@@ -21,8 +21,8 @@
  * loopback, because applications run on the replica's own node.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { ClusterConfig, FuseRegistry } from '@bftkvs/core';
-import { ConfigError, createFuseRegistry, parseClusterConfig } from '@bftkvs/core';
+import type { ClusterConfig, FuseRegistry, Mode } from '@bftkvs/core';
+import { ConfigError, MODES, createFuseRegistry, parseClusterConfig } from '@bftkvs/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AddressError, checkUnicastHost, formatAddress } from './transport/index.js';
@@ -55,11 +55,24 @@ const endpointsInput = z.union([
 ]);
 
 /**
+ * Settings a launch file or command line may put over the cluster file: every replica of a
+ * cluster must get the same ones (a launch file passes them to all its replica nodes).
+ */
+export interface ClusterOverrides {
+  /** Replaces cluster.mode. */
+  readonly mode?: Mode;
+  /** Replaces cluster.endpoints by `{ host, basePort }`: replica i on basePort + 2i, its client endpoint on basePort + 2i + 1. */
+  readonly basePort?: number;
+  /** With basePort: the host every replica listens on (default 127.0.0.1). */
+  readonly host?: string;
+}
+
+/**
  * Validates a parsed cluster document (the YAML's object form). `source` names the file in
  * every error message. Throws ConfigError listing every problem found.
  */
-export function parseRuntimeConfig(input: unknown, fuse: FuseRegistry, source = 'cluster configuration'): RuntimeClusterConfig {
-  const { protocolPart, endpointsPart } = splitEndpoints(input);
+export function parseRuntimeConfig(input: unknown, fuse: FuseRegistry, source = 'cluster configuration', overrides: ClusterOverrides = {}): RuntimeClusterConfig {
+  const { protocolPart, endpointsPart } = splitEndpoints(applyOverrides(input, overrides, source));
   let cluster: ClusterConfig;
   try {
     cluster = parseClusterConfig(protocolPart, fuse);
@@ -82,7 +95,7 @@ export function parseRuntimeConfig(input: unknown, fuse: FuseRegistry, source = 
 }
 
 /** Reads and validates a cluster YAML file; every error names the file. */
-export function loadClusterFile(file: string, fuse: FuseRegistry = createFuseRegistry()): RuntimeClusterConfig {
+export function loadClusterFile(file: string, fuse: FuseRegistry = createFuseRegistry(), overrides: ClusterOverrides = {}): RuntimeClusterConfig {
   let text: string;
   try {
     const size = statSync(file).size;
@@ -99,7 +112,27 @@ export function loadClusterFile(file: string, fuse: FuseRegistry = createFuseReg
   } catch (e) {
     throw new ConfigError(`${file}: not valid YAML: ${errorText(e)}`);
   }
-  return parseRuntimeConfig(doc, fuse, file);
+  return parseRuntimeConfig(doc, fuse, file, overrides);
+}
+
+function applyOverrides(input: unknown, o: ClusterOverrides, source: string): unknown {
+  if (o.mode === undefined && o.basePort === undefined) return input;
+  if (o.mode !== undefined && !MODES.includes(o.mode)) throw new ConfigError(`${source}: mode override '${String(o.mode)}' is not one of ${MODES.join(', ')}`);
+  if (o.basePort !== undefined && !(Number.isInteger(o.basePort) && o.basePort >= 1 && o.basePort <= 65_535)) {
+    throw new ConfigError(`${source}: base port override ${o.basePort} is not a port number (1..65535)`);
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const doc = input as Record<string, unknown>;
+  const cluster = doc['cluster'];
+  if (typeof cluster !== 'object' || cluster === null || Array.isArray(cluster)) return input;
+  return {
+    ...doc,
+    cluster: {
+      ...cluster,
+      ...(o.mode === undefined ? {} : { mode: o.mode }),
+      ...(o.basePort === undefined ? {} : { endpoints: { host: o.host ?? '127.0.0.1', basePort: o.basePort } }),
+    },
+  };
 }
 
 function splitEndpoints(input: unknown): { protocolPart: unknown; endpointsPart: unknown } {

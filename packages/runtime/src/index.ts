@@ -1,5 +1,5 @@
 export * from './clock.js';
-export * from './ros2/environment.js';
+export * from './ros2/index.js';
 export * from './counters.js';
 export * from './transport/index.js';
 export * from './config.js';

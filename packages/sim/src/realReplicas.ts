@@ -8,11 +8,10 @@
  * a faulty node re-seals frames and authenticates writes with *its* keys only, exactly what a
  * real compromised node could do.
  */
-import type { ClusterConfig, CryptoSuite, FuseRegistry, KeyedMac, Mode, NodeKeys } from '@bftkvs/core';
-import { MODES, WriteAuthenticator, createFuseRegistry, createReplica, deriveClusterKeysForTesting, nobleCrypto } from '@bftkvs/core';
-import type { AuthenticatedWrite, FrameHead, Write } from '@bftkvs/msgs';
-import { MAC_BYTES, MAC_FIELD_BYTES, frameMacInput } from '@bftkvs/msgs';
-import type { FrameCraft } from './faults.js';
+import type { ClusterConfig, CryptoSuite, FuseRegistry, Mode, NodeKeys } from '@bftkvs/core';
+import { MODES, createFuseRegistry, createReplica, deriveClusterKeysForTesting, nobleCrypto } from '@bftkvs/core';
+import type { FrameCraft } from '@bftkvs/faults';
+import { frameCraftFor } from '@bftkvs/faults';
 import type { ReplicaProvider, ReplicaSetup } from './replicaFactory.js';
 
 /**
@@ -49,34 +48,5 @@ export function realReplicasWith(crypto: CryptoSuite): ReplicaProvider {
 export const realReplicas: ReplicaProvider = realReplicasWith(nobleCrypto);
 
 function makeCraft(config: ClusterConfig, keys: readonly NodeKeys[], crypto: CryptoSuite): FrameCraft {
-  const macs = new Map<string, KeyedMac>();
-  const auths = new Map<number, WriteAuthenticator>();
-  return {
-    seal(head: FrameHead): Uint8Array {
-      // Only the sender's own pairwise key: a faulty node cannot MAC for anyone else.
-      const id = `${head.from}>${head.to}`;
-      let mac = macs.get(id);
-      if (mac === undefined) {
-        const key = keys[head.from]?.macKeys.get(head.to);
-        if (key === undefined) throw new RangeError(`no key between ${head.from} and ${head.to}`);
-        mac = crypto.hmacSha256(key);
-        macs.set(id, mac);
-      }
-      const input = frameMacInput(head);
-      const out = new Uint8Array(input.length + MAC_FIELD_BYTES);
-      out.set(input, 0);
-      out[input.length] = 0x42; // field 8 (mac), length-delimited
-      out[input.length + 1] = MAC_BYTES;
-      out.set(mac.mac(input), input.length + 2);
-      return out;
-    },
-    authenticateWrite(origin: number, write: Write): AuthenticatedWrite {
-      let auth = auths.get(origin);
-      if (auth === undefined) {
-        auth = new WriteAuthenticator({ keys: keys[origin] as NodeKeys, crypto, signatures: config.signatures, writers: config.writers });
-        auths.set(origin, auth);
-      }
-      return auth.authenticateWrite({ ...write, origin });
-    },
-  };
+  return frameCraftFor((node) => keys[node], config, crypto);
 }

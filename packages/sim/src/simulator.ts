@@ -387,14 +387,18 @@ export class Simulator {
 
   private onView(view: number, primary: number): void {
     if (view <= this.maxView) return;
+    const jump = view - Math.max(0, this.maxView);
     this.maxView = view;
     this.primary = primary;
     if (this.s.mode !== 'agreed') return;
     // A view change means the protocol was disrupted since about a timeout before it (the
-    // backups waited that long) — deadlines in that window may be missed legitimately.
+    // backups waited that long) — deadlines in that window may be missed legitimately. A jump
+    // of j views means j − 1 failed view changes first, each waiting twice as long as the one
+    // before (the engine's back-off): VC·(1 + 2 + ... + 2^(j−1)) < VC·2^j in all.
     const t = this.s.config.timing;
     const hop = t.networkDelayUs + t.processingUs + t.clockSkewUs;
-    const from = this.disruptionFromUs ?? this.now - 2 * t.viewChangeTimeoutUs - t.leadUs - hop;
+    const waitedUs = t.viewChangeTimeoutUs * 2 ** Math.min(Math.max(jump, 1), 10);
+    const from = this.disruptionFromUs ?? this.now - waitedUs - t.leadUs - hop;
     this.history.disruptions.add(from, this.now + t.leadUs + 2 * hop);
     this.disruptionFromUs = undefined;
   }

@@ -88,6 +88,28 @@ test('restart: a higher incarnation resets the window, frames of the old incarna
   t.like(b.open(old[1]!), { ok: false, reason: 'stale-incarnation' });
 });
 
+test('a client endpoint shared by several application processes: each incarnation has its own replay window', (t) => {
+  const replica = chan(1);
+  const app = (incarnation: number): Channel => new Channel({ clusterId: CLUSTER, keys: clientEndpointKeys(keys[1]!), incarnation, crypto: nobleCrypto });
+  const older = app(100);
+  const newer = app(200);
+  const kept = older.seal(1, body(1));
+  t.is(requestId(replica.open(kept)), 1);
+  t.is(requestId(replica.open(newer.seal(1, body(2)))), 2, 'a second process starts');
+  t.is(requestId(replica.open(older.seal(1, body(3)))), 3, 'the first one is still heard: not a stale incarnation');
+  t.like(replica.open(kept), { ok: false, reason: 'replay' }, 'replays are refused per incarnation');
+  // Eight processes at most: a ninth forgets the oldest, whose frames are stale from then on.
+  for (let i = 0; i < 7; i++) t.true(replica.open(app(300 + i).seal(1, body(10 + i))).ok);
+  t.like(replica.open(older.seal(1, body(4))), { ok: false, reason: 'stale-incarnation' });
+  t.like(replica.open(app(150).seal(1, body(5))), { ok: false, reason: 'stale-incarnation' }, 'older than every kept incarnation while full');
+  // Replica peers keep exactly one incarnation, as before.
+  const b = chan(2);
+  const r0old = chan(0, 10);
+  t.true(b.open(r0old.seal(2, body(1))).ok);
+  t.true(b.open(chan(0, 20).seal(2, body(2))).ok);
+  t.like(b.open(r0old.seal(2, body(3))), { ok: false, reason: 'stale-incarnation' });
+});
+
 test('a MAC-valid frame whose body does not decode is attributable to its sender', (t) => {
   const b = chan(1);
   const genuine = decodeFrame(chan(0).seal(1, body(1)));

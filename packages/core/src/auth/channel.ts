@@ -12,11 +12,11 @@
  * here is a MAC-valid frame with an undecodable body ('bad-body').
  */
 import type { Body, Frame, FrameHead } from '@bftkvs/msgs';
-import { MAC_BYTES, MAC_FIELD_BYTES, MAX_BODY_BYTES, WIRE_VERSION, decodeBody, decodeFrame, encodeBody, frameMacInput } from '@bftkvs/msgs';
+import { CLIENT_INDEX_BASE, MAC_BYTES, MAC_FIELD_BYTES, MAX_BODY_BYTES, WIRE_VERSION, decodeBody, decodeFrame, encodeBody, frameMacInput } from '@bftkvs/msgs';
 import { isMicros } from '../time.js';
 import type { CryptoSuite, KeyedMac } from './crypto.js';
 import type { ChannelKeys } from './keys.js';
-import { DEFAULT_REPLAY_WINDOW, ReplayWindow } from './replayWindow.js';
+import { DEFAULT_CLIENT_INCARNATIONS, DEFAULT_REPLAY_WINDOW, IncarnationReplayWindows } from './replayWindow.js';
 
 export type OpenRejection =
   | 'malformed'
@@ -62,13 +62,19 @@ export interface ChannelOptions {
   readonly incarnation: number;
   readonly crypto: CryptoSuite;
   readonly replayWindow?: number;
+  /**
+   * Incarnations of a client-endpoint peer (index >= CLIENT_INDEX_BASE) accepted side by
+   * side: every application process on a node talks as the node's client endpoint, each
+   * with its own incarnation and sequence numbers (default 8). Replica peers always have one.
+   */
+  readonly clientIncarnations?: number;
 }
 
 const MAC_FIELD_PREFIX = Uint8Array.of(0x42, MAC_BYTES); // field 8, length-delimited, 32 bytes
 
 interface Peer {
   readonly mac: KeyedMac;
-  readonly window: ReplayWindow;
+  readonly window: IncarnationReplayWindows;
   nextSeq: number;
 }
 
@@ -87,7 +93,8 @@ export class Channel {
     for (const [peer, key] of opts.keys.macKeys) {
       // A replica's key with itself only authenticates its own write-authenticator entry.
       if (peer === this.self) continue;
-      this.peers.set(peer, { mac: opts.crypto.hmacSha256(key), window: new ReplayWindow(opts.replayWindow ?? DEFAULT_REPLAY_WINDOW), nextSeq: 1 });
+      const incarnations = peer >= CLIENT_INDEX_BASE ? (opts.clientIncarnations ?? DEFAULT_CLIENT_INCARNATIONS) : 1;
+      this.peers.set(peer, { mac: opts.crypto.hmacSha256(key), window: new IncarnationReplayWindows(incarnations, opts.replayWindow ?? DEFAULT_REPLAY_WINDOW), nextSeq: 1 });
     }
   }
 

@@ -12,7 +12,7 @@ export {
   generateClusterKeys,
 } from './keys.js';
 export type { ReplayVerdict } from './replayWindow.js';
-export { DEFAULT_REPLAY_WINDOW, ReplayWindow } from './replayWindow.js';
+export { DEFAULT_CLIENT_INCARNATIONS, DEFAULT_REPLAY_WINDOW, IncarnationReplayWindows, ReplayWindow } from './replayWindow.js';
 export type { ChannelOptions, Opened, OpenRejection } from './channel.js';
 export { Channel, OPEN_REJECTIONS } from './channel.js';
 export type { VerifiedWrite, WriteAuthOptions, WriteRejection } from './writeAuth.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { ReplayWindow } from './replayWindow.js';
+import { IncarnationReplayWindows, ReplayWindow } from './replayWindow.js';
 
 test('in-order, duplicate, reordered-within-window and too-old sequence numbers', (t) => {
   const w = new ReplayWindow(64);
@@ -41,6 +41,31 @@ test('matches a set model for any order of sequence numbers', (t) => {
       return true;
     }),
     { numRuns: 300 },
+  );
+  t.pass();
+});
+
+test('several incarnations side by side, bounded; a forgotten one never comes back', (t) => {
+  const w = new IncarnationReplayWindows(2, 64);
+  t.is(w.accept(10, 1), 'fresh');
+  t.is(w.accept(20, 1), 'fresh');
+  t.is(w.accept(10, 2), 'fresh', 'both kept');
+  t.is(w.accept(10, 2), 'replay');
+  t.is(w.accept(5, 1), 'stale-incarnation', 'full, and older than every kept one');
+  t.is(w.accept(30, 1), 'fresh', 'forgets 10');
+  t.deepEqual(w.incarnations(), [20, 30]);
+  t.is(w.accept(10, 3), 'stale-incarnation');
+  t.is(w.accept(15, 1), 'stale-incarnation', 'above the floor (10) but the set is full and 15 is below every kept one');
+  t.is(w.accept(20, 2), 'fresh');
+});
+
+test('with capacity 1 it behaves exactly like ReplayWindow', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.nat({ max: 100 })), { maxLength: 300 }), (inputs) => {
+      const a = new ReplayWindow(32);
+      const b = new IncarnationReplayWindows(1, 32);
+      return inputs.every(([inc, seq]) => a.accept(inc, seq) === b.accept(inc, seq));
+    }),
   );
   t.pass();
 });

@@ -68,3 +68,54 @@ export class ReplayWindow {
     this.seen[w] = (this.seen[w] as number) & ~m;
   }
 }
+
+/** Default number of concurrently live incarnations kept for a client endpoint. */
+export const DEFAULT_CLIENT_INCARNATIONS = 8;
+
+/**
+ * Replay protection for an endpoint that several processes share at once: a node's client
+ * endpoint, used by every application on the node (each with its own incarnation, since
+ * each counts its own sequence numbers). One ReplayWindow per incarnation, for at most
+ * `capacity` incarnations; when a new one arrives and the set is full, the lowest is
+ * forgotten and becomes the floor: frames of it or anything older are refused from then on
+ * ('stale-incarnation'), so a forgotten incarnation can never be replayed. An incarnation
+ * below every kept one while the set is full is refused the same way.
+ *
+ * With capacity 1 this is exactly ReplayWindow (a higher incarnation replaces the old one).
+ * Only authenticated frames may be fed in, as for ReplayWindow.
+ */
+export class IncarnationReplayWindows {
+  private readonly windows = new Map<number, ReplayWindow>();
+  /** Highest incarnation forgotten (or refused as too old); -1 before the first. */
+  private floor = -1;
+
+  constructor(
+    readonly capacity: number = DEFAULT_CLIENT_INCARNATIONS,
+    private readonly windowSize: number = DEFAULT_REPLAY_WINDOW,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1024) throw new RangeError('incarnation capacity must be an integer in 1..1024');
+    new ReplayWindow(windowSize); // validates the size once
+  }
+
+  /** Checks and, if fresh, records (incarnation, seq). */
+  accept(incarnation: number, seq: number): ReplayVerdict {
+    if (incarnation <= this.floor) return 'stale-incarnation';
+    let w = this.windows.get(incarnation);
+    if (w === undefined) {
+      if (this.windows.size >= this.capacity) {
+        const lowest = Math.min(...this.windows.keys());
+        if (incarnation < lowest) return 'stale-incarnation';
+        this.windows.delete(lowest);
+        this.floor = lowest;
+      }
+      w = new ReplayWindow(this.windowSize);
+      this.windows.set(incarnation, w);
+    }
+    return w.accept(incarnation, seq);
+  }
+
+  /** Incarnations currently kept (for diagnostics and tests). */
+  incarnations(): number[] {
+    return [...this.windows.keys()].sort((a, b) => a - b);
+  }
+}

@@ -72,6 +72,8 @@ export abstract class ReplicaBase implements Replica {
   private slotsAgreed = 0;
   private slotsRepaired = 0;
   private deadlineMisses = 0;
+  /** Per replica peer: the incarnation of its newest accepted frame, and whether an older one was seen. */
+  private readonly peerIncarnations = new Map<number, { latest: number; restarted: boolean }>();
 
   constructor(config: ClusterConfig, opts: ReplicaOptions) {
     this.id = opts.id;
@@ -116,6 +118,10 @@ export abstract class ReplicaBase implements Replica {
   protected viewInfo(): { view: number; primary: number; stableSeq: number; ready: boolean } {
     return { view: 0, primary: 0, stableSeq: 0, ready: true };
   }
+  /** Why a valid write cannot be admitted now (e.g. state transfer in progress), or undefined. */
+  protected unavailableReason(_nowUs: number): string | undefined {
+    return undefined;
+  }
 
   // --- Replica -----------------------------------------------------------------------------
 
@@ -131,6 +137,11 @@ export abstract class ReplicaBase implements Replica {
       }
       const admitted = this.store.admit(intent, nowUs);
       if (!admitted.ok) return admitted;
+      const busy = this.unavailableReason(nowUs);
+      if (busy !== undefined) {
+        this.count('writes.rejected.UNAVAILABLE');
+        return fail('UNAVAILABLE', busy);
+      }
       const w = admitted.value;
       const schema = this.store.schema(w.key);
       if (schema === undefined) return fail('UNKNOWN_KEY', `unknown key '${w.key}'`);
@@ -162,6 +173,7 @@ export abstract class ReplicaBase implements Replica {
         if (opened.attributable && opened.from !== undefined) this.suspect(opened.from, 'malformed', opened.detail, nowUs);
         return;
       }
+      if (opened.from < this.config.replicas) this.notePeerIncarnation(opened.from, opened.incarnation);
       this.dispatch(opened.from, opened.body, nowUs);
     });
   }
@@ -301,15 +313,31 @@ export abstract class ReplicaBase implements Replica {
     return r;
   }
 
-  /** Decides every open slot whose publish time has come (the clock-driven modes). */
-  protected decideDueSlots(nowUs: number, agreed: boolean): void {
+  /**
+   * Decides every open slot whose publish time has come (the clock-driven modes). With
+   * `mayDecide`, only the due slots it accepts are decided; the others stay open, undecided,
+   * for the mode to settle (crash mode while it rejoins), and are not rescheduled.
+   */
+  protected decideDueSlots(nowUs: number, agreed: boolean, mayDecide?: (key: string, publishTimeUs: number) => boolean): void {
     if (this.earliestDecisionUs() > nowUs) return;
     for (const t of [...this.decisionTimes]) if (t <= nowUs) this.decisionTimes.delete(t);
-    for (const outcome of this.store.decideDue(nowUs, agreed)) this.recordDecision(outcome, nowUs);
+    if (mayDecide === undefined) {
+      for (const outcome of this.store.decideDue(nowUs, agreed)) this.recordDecision(outcome, nowUs);
+      return;
+    }
+    for (const key of this.config.keys.keys()) {
+      for (const t of this.store.openSlots(key)) {
+        if (t <= nowUs && mayDecide(key, t)) this.recordDecision(this.store.decide(key, t, { agreed }), nowUs);
+      }
+    }
   }
 
-  /** Emits what a decision means: a miss now, or visibility once the publish time has come. */
-  protected recordDecision(outcome: DecideOutcome, nowUs: number): void {
+  /**
+   * Emits what a decision means: a miss now, or visibility once the publish time has come.
+   * `excuseLate`: the slot is published late because this replica was recovering (state
+   * transfer), not because a deadline was missed; counted as 'slots.recovered-late' instead.
+   */
+  protected recordDecision(outcome: DecideOutcome, nowUs: number, excuseLate = false): void {
     if (outcome.kind === 'missed') {
       this.deadlineMisses++;
       this.emit({ kind: 'missed', key: outcome.key, publishTimeUs: outcome.publishTimeUs, reason: outcome.reason });
@@ -319,8 +347,12 @@ export abstract class ReplicaBase implements Replica {
     // A clock-driven decision must happen at the publish time; a tick this much later means
     // readers saw the slot late (the driver or the machine was overloaded).
     if (nowUs - slot.publishTimeUs > this.config.timing.processingUs) {
-      this.deadlineMisses++;
-      this.count('slots.decided-late');
+      if (excuseLate) {
+        this.count('slots.recovered-late');
+      } else {
+        this.deadlineMisses++;
+        this.count('slots.decided-late');
+      }
     }
     if (slot.publishTimeUs <= nowUs) this.makeVisible(slot);
     else this.pendingVisible.set(`${slot.key}\n${slot.publishTimeUs}`, { key: slot.key, publishTimeUs: slot.publishTimeUs });
@@ -352,7 +384,18 @@ export abstract class ReplicaBase implements Replica {
     return r;
   }
 
+  /** Whether frames from replica `peer` have come from more than one incarnation (it restarted). */
+  protected peerRestarted(peer: number): boolean {
+    return this.peerIncarnations.get(peer)?.restarted ?? false;
+  }
+
   // --- internals ---------------------------------------------------------------------------
+
+  private notePeerIncarnation(peer: number, incarnation: number): void {
+    const seen = this.peerIncarnations.get(peer);
+    if (seen === undefined) this.peerIncarnations.set(peer, { latest: incarnation, restarted: false });
+    else if (incarnation > seen.latest) this.peerIncarnations.set(peer, { latest: incarnation, restarted: true });
+  }
 
   private advance(nowUs: number): void {
     this.lastNowUs = nowUs;

@@ -2,6 +2,7 @@ import test from 'ava';
 import { nobleCrypto } from '../auth/crypto.js';
 import { deriveClusterKeysForTesting } from '../auth/keys.js';
 import { ConfigError } from '../errors.js';
+import { AgreedReplica } from './agreed.js';
 import { CrashReplica } from './crash.js';
 import { createReplica } from './create.js';
 import { FastReplica } from './fast.js';
@@ -15,9 +16,9 @@ test('createReplica returns the mode the cluster runs', (t) => {
   t.true(createReplica(makeConfig(clusterInput('crash', 4, 3)), opts(2)) instanceof CrashReplica);
 });
 
-test('agreed mode is refused with a clear ConfigError until it exists', (t) => {
+test('agreed mode builds the PBFT-ordered replica', (t) => {
   const config = { ...makeConfig(clusterInput('fast', 4, 1)), mode: 'agreed' as const };
-  t.throws(() => createReplica(config, opts(0)), { instanceOf: ConfigError, message: 'agreed mode: not yet available in this build' });
+  t.true(createReplica(config, opts(0)) instanceof AgreedReplica);
 });
 
 test('mismatched ids, keys, replica counts and incarnations are ConfigErrors', (t) => {

@@ -7,9 +7,11 @@ import type { ClusterConfig } from '../cluster.js';
 import { minReplicas } from '../cluster.js';
 import { ConfigError } from '../errors.js';
 import { isMicros } from '../time.js';
+import { AgreedReplica } from './agreed.js';
 import { CrashReplica } from './crash.js';
 import type { FastReplicaOptions } from './fast.js';
 import { FastReplica } from './fast.js';
+import { createPbftSync } from './sync.js';
 import type { Replica } from './types.js';
 
 /** Options of every mode; `sync` is used by fast mode only. */
@@ -35,8 +37,9 @@ export function createReplica(config: ClusterConfig, opts: CreateReplicaOptions)
     case 'crash':
       return new CrashReplica(config, opts);
     case 'fast':
-      return new FastReplica(config, opts);
+      // Synchronisation (PBFT over signed reports) unless the caller plugs in its own.
+      return new FastReplica(config, { ...opts, sync: opts.sync ?? createPbftSync });
     case 'agreed':
-      throw new ConfigError('agreed mode: not yet available in this build');
+      return new AgreedReplica(config, opts);
   }
 }

@@ -22,7 +22,7 @@ import type { VerifiedWrite } from '../auth/writeAuth.js';
 import { copyAuthenticatedWrite } from '../auth/writeAuth.js';
 import type { ClusterConfig } from '../cluster.js';
 import type { Result } from '../errors.js';
-import type { AdmittedWrite, Contribution, RepairOutcome } from '../slotStore.js';
+import type { AdmittedWrite, Contribution, PublishedSlot, RepairOutcome } from '../slotStore.js';
 import { canonicalValue } from '../value.js';
 import type { CheckedWrite, ReplicaOptions } from './base.js';
 import { ReplicaBase } from './base.js';
@@ -55,6 +55,14 @@ export interface SyncHost {
   verifyWriteFor(aw: AuthenticatedWrite): VerifiedWrite;
   suspect(node: number, reason: SuspicionReason, detail: string, nowUs: number): void;
   emit(event: ReplicaEvent): void;
+  /** Adds to one of the replica's counters (visible in health). */
+  count(name: string, by?: number): void;
+  /** Slots this replica holds writes for or has decided, publish time in [fromUs, toUs), ascending by (publish time, key). */
+  localSlots(fromUs: number, toUs: number): { key: string; publishTimeUs: number }[];
+  /** Whether the key's retention still keeps a slot at this publish time (older ones are gone for good). */
+  retains(key: string, publishTimeUs: number): boolean;
+  /** Agreed slots of every key with publish time >= fromUs. */
+  agreedSlots(fromUs: number): PublishedSlot[];
 }
 
 /** The periodic synchronisation (PBFT-based), built separately. */
@@ -104,6 +112,10 @@ export class FastReplica extends ReplicaBase {
       verifyWriteFor: (aw) => this.auth.verifyWriteFor(aw),
       suspect: (node, reason, detail, nowUs) => this.suspect(node, reason, detail, nowUs),
       emit: (event) => this.emit(event),
+      count: (name, by) => this.count(name, by),
+      localSlots: (fromUs, toUs) => this.localSlots(fromUs, toUs),
+      retains: (key, t) => this.retains(key, t),
+      agreedSlots: (fromUs) => this.agreedSlots(fromUs),
     };
     this.sync = opts.sync?.(host);
   }
@@ -140,6 +152,38 @@ export class FastReplica extends ReplicaBase {
   adoptCanonical(key: string, publishTimeUs: number, contributions: readonly Contribution[], nowUs?: number): Result<RepairOutcome> {
     if (nowUs !== undefined) this.tick(nowUs);
     return this.applyCanonical(key, publishTimeUs, contributions, this.lastNowUs);
+  }
+
+  /**
+   * Slots with publish time in [fromUs, toUs) that this replica holds writes for (open or
+   * decided) or has decided (possibly by an earlier adoption), ascending by (publish time, key).
+   */
+  localSlots(fromUs: number, toUs: number): { key: string; publishTimeUs: number }[] {
+    const ids = new Map<string, { key: string; publishTimeUs: number }>();
+    for (const [t, byKey] of this.held) {
+      if (t < fromUs || t >= toUs) continue;
+      for (const key of byKey.keys()) ids.set(`${t}\n${key}`, { key, publishTimeUs: t });
+    }
+    for (const key of this.config.keys.keys()) {
+      for (const s of this.store.decidedBetween(key, fromUs, toUs)) ids.set(`${s.publishTimeUs}\n${key}`, { key, publishTimeUs: s.publishTimeUs });
+    }
+    return [...ids.values()].sort((a, b) => a.publishTimeUs - b.publishTimeUs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Whether the key's retention keeps a slot at `publishTimeUs` (a repair of an older one would be collected at once). */
+  retains(key: string, publishTimeUs: number): boolean {
+    const schema = this.store.schema(key);
+    if (schema === undefined) return false;
+    if (this.store.decided(key, publishTimeUs) !== undefined) return true;
+    const kept = this.store.decidedBetween(key, 0, Number.MAX_SAFE_INTEGER);
+    return kept.length < schema.retention || publishTimeUs > (kept[0]?.publishTimeUs ?? 0);
+  }
+
+  /** Agreed slots of every key with publish time >= fromUs (catch-up replies to other replicas). */
+  agreedSlots(fromUs: number): PublishedSlot[] {
+    const out: PublishedSlot[] = [];
+    for (const key of this.config.keys.keys()) for (const s of this.store.decidedBetween(key, fromUs, Number.MAX_SAFE_INTEGER)) if (s.agreed) out.push(s);
+    return out;
   }
 
   /** Evidence of equivocation held now, oldest first. */

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import test from 'ava';
 import type { ReplicaEvent } from '@bftkvs/core';
-import { WIRE_VERSION, encodeBody, encodeFrame, frameMacInput } from '@bftkvs/msgs';
+import { WIRE_VERSION, decodeFrame, encodeBody, encodeFrame, frameMacInput } from '@bftkvs/msgs';
 import { SystemClock } from '../clock.js';
 import { InprocHub, UdpTransport } from '../transport/index.js';
 import { FakeReplica, sleep, until } from './_fakeReplica.test.js';
@@ -183,7 +183,13 @@ async function udpClient(): Promise<{ port: number; got: number[][]; send: (b: U
   };
 }
 
-test('UDP: replies go to the address of the last authenticated, fresh client frame', async (t) => {
+/** A decodable frame to the client endpoint whose body is not a reply: the driver treats it as a slot notice. */
+function noticeFrame(): Uint8Array {
+  const head = { version: WIRE_VERSION, clusterId: CLUSTER_ID, from: 0, to: 1000, incarnation: 1, seq: 1, body: encodeBody({ kind: 'statusRequest', statusRequest: { requestId: 1 } }) };
+  return encodeFrame({ ...head, mac: new Uint8Array(32) });
+}
+
+test('UDP: replies go to the requesting application; forged and replayed frames redirect nothing', async (t) => {
   const peers = await UdpTransport.open({ bind: { port: 0 }, name: 'replica 0' });
   const clients = await UdpTransport.open({ bind: { port: 0 }, name: 'replica 0 clients' });
   const r = new FakeReplica(0);
@@ -200,27 +206,62 @@ test('UDP: replies go to the address of the last authenticated, fresh client fra
   const intruder = await udpClient();
   await app.send(clientFrame(1), clients.address.port);
   await until(() => app.got.length === 1);
-  t.deepEqual(clients.route(1000), { host: '127.0.0.1', port: app.port });
   await app.send(clientFrame(2), clients.address.port);
   await app.send(clientFrame(3), clients.address.port);
   await until(() => app.got.length === 3);
 
-  // Forged (wrong key), replayed (seq 2 was newer than the frame the address was learned
-  // from, but older than the newest) and garbage datagrams from elsewhere do not redirect replies.
+  // Forged (wrong key), replayed and garbage datagrams from elsewhere get no reply and set no route.
   await intruder.send(clientFrame(5, new Uint8Array(32).fill(8)), clients.address.port);
   await intruder.send(clientFrame(2), clients.address.port);
   await intruder.send(Uint8Array.of(1, 2, 3), clients.address.port);
   await until(() => r.receivedCount === 6);
   await sleep(20);
   t.is(intruder.got.length, 0);
-  t.is(app.got.length, 6, 'all replies still went to the application');
-  t.deepEqual(clients.route(1000), { host: '127.0.0.1', port: app.port });
+  t.is(app.got.length, 6, 'replies to unauthenticated input still went to the application heard last');
   t.like(d.health().driver, { clientRouteLearned: 1, clientRouteRefused: 3 });
-
-  // The application restarting on a new port (fresh frame) is followed.
-  const app2 = await udpClient();
-  await app2.send(clientFrame(1, CLIENT_KEY, 2), clients.address.port);
-  await until(() => app2.got.length === 1);
-  t.deepEqual(clients.route(1000), { host: '127.0.0.1', port: app2.port });
-  await Promise.all([d.stop(), app.close(), app2.close(), intruder.close()]);
+  t.is(d.health().liveClients, 1);
+  await Promise.all([d.stop(), app.close(), intruder.close()]);
 });
+
+test('UDP: several applications at once, each with its own incarnation: replies to the asker, notices to all', async (t) => {
+  const peers = await UdpTransport.open({ bind: { port: 0 }, name: 'replica 0' });
+  const clients = await UdpTransport.open({ bind: { port: 0 }, name: 'replica 0 clients' });
+  const r = new FakeReplica(0);
+  // Every request is answered; a request with seq 9 also triggers a notice (as a slot publishing would).
+  r.onReceive = (bytes) => ({ frames: [{ to: 1000, bytes: Uint8Array.of(bytes.length & 0xff) }, ...(bytes.length > 0 && clientSeq(bytes) === 9 ? [{ to: 1000, bytes: noticeFrame() }] : [])] });
+  const d = new ReplicaDriver({
+    replica: r,
+    clock,
+    transport: peers,
+    clientTransport: clients,
+    clientRouteGuard: authenticatedClientRoute({ clusterId: CLUSTER_ID, replica: 0, clientKey: CLIENT_KEY }),
+  });
+  d.start();
+  const echo = await udpClient(); // e.g. `bftkvs echo`, started first (older incarnation)
+  const writer = await udpClient(); // e.g. `bftkvs write`, started later
+  await echo.send(clientFrame(1, CLIENT_KEY, 100), clients.address.port);
+  await until(() => echo.got.length === 1);
+  await writer.send(clientFrame(1, CLIENT_KEY, 200), clients.address.port);
+  await until(() => writer.got.length === 1);
+  t.is(echo.got.length, 1, "the writer's reply did not go to echo");
+  // The older incarnation is still served (not stale), and its reply goes to it alone.
+  await echo.send(clientFrame(2, CLIENT_KEY, 100), clients.address.port);
+  await until(() => echo.got.length === 2);
+  t.is(writer.got.length, 1);
+  // A notice reaches both applications.
+  await writer.send(clientFrame(9, CLIENT_KEY, 200), clients.address.port);
+  await until(() => writer.got.length === 3 && echo.got.length === 3);
+  t.is(d.health().liveClients, 2);
+  // A replay of echo's frame from the writer's socket redirects nothing.
+  await writer.send(clientFrame(2, CLIENT_KEY, 100), clients.address.port);
+  await until(() => r.receivedCount === 5);
+  await sleep(20);
+  t.is(echo.got.length, 3);
+  t.like(d.health().driver, { clientRouteLearned: 2, clientRouteRefused: 1 });
+  await Promise.all([d.stop(), echo.close(), writer.close()]);
+});
+
+function clientSeq(bytes: Uint8Array): number | undefined {
+  const f = decodeFrame(bytes);
+  return f.ok ? f.value.seq : undefined;
+}

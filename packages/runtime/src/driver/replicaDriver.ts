@@ -22,7 +22,7 @@ import { Counters } from '../counters.js';
 import type { PeerAddress, Transport } from '../transport/index.js';
 import { INPROC_HOST } from '../transport/index.js';
 import type { ClientRouteGuard } from './clientRoute.js';
-import { anyClientRoute } from './clientRoute.js';
+import { ClientRouteTable, anyClientRoute, clientFrameRole } from './clientRoute.js';
 import type { TimerLagSnapshot } from './timerLag.js';
 import { TimerLag } from './timerLag.js';
 
@@ -34,10 +34,12 @@ export interface ReplicaDriverOptions {
   /** The socket the node's applications talk to (UDP: the replica's clientPort). */
   readonly clientTransport?: Transport;
   /**
-   * Decides which client datagrams may set the reply address (see clientRoute.ts). Required
+   * Decides which client datagrams may set a reply address (see clientRoute.ts). Required
    * in spirit for UDP (use authenticatedClientRoute); defaults to learning from any datagram.
    */
   readonly clientRouteGuard?: ClientRouteGuard;
+  /** Application addresses served at once on the client transport (default 8). */
+  readonly maxClientRoutes?: number;
   /** Upper bound on the time between ticks even if the replica asks for none sooner. */
   readonly maxTickIntervalMs?: number;
   /** Close the transports on stop() (default true: the driver owns them). */
@@ -55,6 +57,7 @@ export type DriverCounter =
   | 'framesSent'
   | 'framesDropped'
   | 'framesNoTransport'
+  | 'framesNoClientRoute'
   | 'events'
   | 'listenerErrors'
   | 'replicaErrors'
@@ -69,6 +72,8 @@ export interface DriverHealth {
   readonly timerLag: TimerLagSnapshot;
   readonly transport: Readonly<Record<string, number>>;
   readonly clientTransport: Readonly<Record<string, number>> | undefined;
+  /** Application addresses heard from recently (they get slot notices). */
+  readonly liveClients: number;
   /** The last exception a replica method threw (replicas must not throw; this is a bug report). */
   readonly lastReplicaError: string | undefined;
 }
@@ -89,6 +94,9 @@ export class ReplicaDriver {
   private readonly counts = new Counters<DriverCounter>();
   private readonly lag = new TimerLag();
   private readonly listeners = new Set<EventListener>();
+  private readonly clientRoutes: ClientRouteTable;
+  /** While a client datagram is handled: the route index its replies go to. */
+  private replyRoute: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** The tick time the armed timer is for. */
   private armedUs = Number.POSITIVE_INFINITY;
@@ -109,6 +117,7 @@ export class ReplicaDriver {
     this.maxTickIntervalUs = Math.round(maxMs * 1_000);
     this.closeTransports = opts.closeTransportsOnStop ?? true;
     this.clientIndex = CLIENT_INDEX_BASE + opts.replica.id;
+    this.clientRoutes = new ClientRouteTable(opts.maxClientRoutes);
   }
 
   /** Starts receiving and ticking. A driver runs once: after stop() it cannot restart. */
@@ -159,6 +168,7 @@ export class ReplicaDriver {
       timerLag: this.lag.snapshot(),
       transport: this.transport.counters(),
       clientTransport: this.clientTransport?.counters(),
+      liveClients: this.clientRoutes.live(now).length,
       lastReplicaError: this.lastReplicaError,
     };
   }
@@ -191,24 +201,31 @@ export class ReplicaDriver {
     if (!this.running) return;
     this.counts.bump('clientDatagrams');
     const t = this.clientTransport;
+    let reply: number | undefined;
     if (t !== undefined) {
-      // The guard runs on every client datagram, not only on a new address: it keeps the
-      // newest (incarnation, seq) seen, so an old frame replayed from elsewhere stays stale.
-      const fresh = this.guard(bytes);
-      const known = t.route(this.clientIndex);
-      if (known === undefined || known.host !== from.host || known.port !== from.port) {
-        if (fresh) {
+      // The guard runs on every client datagram: it keeps a replay window per application
+      // incarnation, so an old frame replayed from elsewhere is not fresh and sets no route.
+      if (this.guard(bytes)) {
+        const { index, isNew } = this.clientRoutes.learn(from, this.clock.nowUs());
+        reply = index;
+        if (isNew) {
           try {
-            t.setRoute(this.clientIndex, from);
+            t.setRoute(index, from);
             this.counts.bump('clientRouteLearned');
           } catch {
             this.counts.bump('clientRouteRefused');
+            reply = undefined;
           }
-        } else this.counts.bump('clientRouteRefused');
-      }
+        }
+      } else this.counts.bump('clientRouteRefused');
     }
-    this.safely(() => this.replica.receive(bytes, this.clock.nowUs()));
-    this.pump();
+    this.replyRoute = reply;
+    try {
+      this.safely(() => this.replica.receive(bytes, this.clock.nowUs()));
+      this.pump();
+    } finally {
+      this.replyRoute = undefined;
+    }
   };
 
   private readonly onTimer = (): void => {
@@ -268,12 +285,32 @@ export class ReplicaDriver {
   }
 
   private sendFrame(to: number, bytes: Uint8Array): void {
-    const t = to >= CLIENT_INDEX_BASE ? (this.clientTransport ?? this.transport) : this.transport;
     if (to >= CLIENT_INDEX_BASE && to !== this.clientIndex) {
       // A replica only ever answers its own node's applications.
       this.counts.bump('framesNoTransport');
       return;
     }
+    if (to === this.clientIndex && this.clientTransport !== undefined) return this.sendToClients(this.clientTransport, bytes);
+    this.sendVia(this.transport, to, bytes);
+  }
+
+  /**
+   * A reply goes to the address of the request being handled (or, outside one, the most
+   * recent application); a slot notice to every application heard from recently.
+   */
+  private sendToClients(t: Transport, bytes: Uint8Array): void {
+    if (clientFrameRole(bytes) === 'reply') {
+      const index = this.replyRoute ?? this.clientRoutes.latest();
+      if (index === undefined) this.counts.bump('framesNoClientRoute');
+      else this.sendVia(t, index, bytes);
+      return;
+    }
+    const live = this.clientRoutes.live(this.clock.nowUs());
+    if (live.length === 0) this.counts.bump('framesNoClientRoute');
+    for (const index of live) this.sendVia(t, index, bytes);
+  }
+
+  private sendVia(t: Transport, to: number, bytes: Uint8Array): void {
     if (t.send(to, bytes)) this.counts.bump('framesSent');
     else this.counts.bump('framesDropped');
   }

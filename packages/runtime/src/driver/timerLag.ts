@@ -13,7 +13,15 @@ export interface TimerLagSnapshot {
   readonly over1ms: number;
   readonly over10ms: number;
   readonly over100ms: number;
+  /** Percentiles from a log-scale histogram (4 buckets per power of two: within 19 %); 0 without samples. */
+  readonly p50Us: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
 }
+
+/** Buckets per power of two, and how many: up to 2^26 µs (67 s); later samples land in the last. */
+const SUB = 4;
+const BUCKETS = 26 * SUB + 1;
 
 export class TimerLag {
   private samples = 0;
@@ -23,9 +31,12 @@ export class TimerLag {
   private over1ms = 0;
   private over10ms = 0;
   private over100ms = 0;
+  /** histogram[i]: samples with floor(log2(us + 1) * SUB) = i. Bounded memory, whatever the run time. */
+  private readonly histogram = new Uint32Array(BUCKETS);
 
   record(lagUs: number): void {
     const us = Math.max(0, lagUs);
+    this.histogram[Math.min(BUCKETS - 1, Math.floor(Math.log2(us + 1) * SUB))]! += 1;
     this.samples++;
     this.totalUs += us;
     this.lastUs = us;
@@ -44,6 +55,21 @@ export class TimerLag {
       over1ms: this.over1ms,
       over10ms: this.over10ms,
       over100ms: this.over100ms,
+      p50Us: this.percentile(0.5),
+      p99Us: this.percentile(0.99),
+      p999Us: this.percentile(0.999),
     };
+  }
+
+  /** The upper edge of the bucket holding the q-quantile (never above the maximum seen). */
+  private percentile(q: number): number {
+    if (this.samples === 0) return 0;
+    const rank = Math.ceil(q * this.samples);
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.histogram[i] as number;
+      if (seen >= rank) return Math.min(this.maxUs, Math.round(2 ** ((i + 1) / SUB) - 1));
+    }
+    return this.maxUs;
   }
 }

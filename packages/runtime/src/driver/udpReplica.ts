@@ -1,7 +1,7 @@
 /**
  * The usual deployment wiring of one replica over UDP, from the cluster file's endpoints and
  * the node's key file: a peer socket on endpoints[id].host:port with routes to every other
- * replica, a client socket on endpoints[id].clientHost:clientPort whose reply address is
+ * replica, a client socket on endpoints[id].clientHost:clientPort whose reply addresses are
  * learned only from authenticated client frames, and a ReplicaDriver around them. Creating
  * the replica itself (core's createReplica) stays with the caller.
  */
@@ -10,27 +10,40 @@ import { clusterIdOf } from '@bftkvs/core';
 import { clientIndexOf } from '@bftkvs/msgs';
 import type { Clock } from '../clock.js';
 import type { ReplicaEndpoint } from '../config.js';
+import type { Transport } from '../transport/index.js';
 import { UdpTransport } from '../transport/index.js';
+import type { ClientRouteGuard } from './clientRoute.js';
 import { authenticatedClientRoute } from './clientRoute.js';
 import { ReplicaDriver } from './replicaDriver.js';
 
-export interface UdpReplicaOptions {
-  readonly replica: Replica;
+export interface UdpReplicaTransportOptions {
+  readonly replica: number;
   readonly clusterName: string;
   readonly endpoints: readonly ReplicaEndpoint[];
   readonly keys: NodeKeys;
-  readonly clock: Clock;
   /** SO_RCVBUF of the peer socket (bursts of protocol traffic); default: the OS's. */
   readonly receiveBufferBytes?: number;
+}
+
+export interface UdpReplicaOptions extends Omit<UdpReplicaTransportOptions, 'replica'> {
+  readonly replica: Replica;
+  readonly clock: Clock;
   readonly maxTickIntervalMs?: number;
 }
 
-/**
- * Binds both sockets and returns the driver, not yet started (attach event listeners, then
- * call start()). On a bind error nothing stays open.
- */
-export async function openUdpReplicaDriver(opts: UdpReplicaOptions): Promise<ReplicaDriver> {
-  const id = opts.replica.id;
+/** The two sockets of a replica and the guard for its client socket. */
+export interface ReplicaTransportSet {
+  /** Replica-to-replica traffic. */
+  readonly transport: Transport;
+  /** The node's applications (absent when client traffic shares `transport`, as in-process). */
+  readonly clientTransport?: Transport;
+  /** Which client datagrams may set reply addresses (see clientRoute.ts). */
+  readonly clientRouteGuard?: ClientRouteGuard;
+}
+
+/** Binds both sockets of replica `replica`; on a bind error nothing stays open. */
+export async function openUdpReplicaTransports(opts: UdpReplicaTransportOptions): Promise<ReplicaTransportSet> {
+  const id = opts.replica;
   const self = opts.endpoints[id];
   if (self === undefined) throw new RangeError(`no endpoint for replica ${id} (the cluster file lists ${opts.endpoints.length})`);
   if (opts.keys.self !== id) throw new RangeError(`the key file holds the keys of replica ${opts.keys.self}, not ${id}`);
@@ -50,13 +63,23 @@ export async function openUdpReplicaDriver(opts: UdpReplicaOptions): Promise<Rep
     await peers.close();
     throw e;
   }
-  const driver = new ReplicaDriver({
-    replica: opts.replica,
-    clock: opts.clock,
+  return {
     transport: peers,
     clientTransport: clients,
     clientRouteGuard: authenticatedClientRoute({ clusterId: clusterIdOf(opts.clusterName), replica: id, clientKey }),
+  };
+}
+
+/**
+ * Binds both sockets and returns the driver, not yet started (attach event listeners, then
+ * call start()). On a bind error nothing stays open.
+ */
+export async function openUdpReplicaDriver(opts: UdpReplicaOptions): Promise<ReplicaDriver> {
+  const set = await openUdpReplicaTransports({ ...opts, replica: opts.replica.id });
+  return new ReplicaDriver({
+    replica: opts.replica,
+    clock: opts.clock,
+    ...set,
     ...(opts.maxTickIntervalMs === undefined ? {} : { maxTickIntervalMs: opts.maxTickIntervalMs }),
   });
-  return driver;
 }

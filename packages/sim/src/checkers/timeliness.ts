@@ -13,6 +13,12 @@
  * partition) and no view change disrupted the protocol within the window — in `fast` mode only
  * violations on links into the replica that missed count, since its contents depend on nothing
  * else.
+ *
+ * In `agreed` mode the excuse for a stall is the view change that ends it, and the simulator
+ * learns of it only when the new view is announced — after one or more failed attempts with
+ * doubling timeouts, possibly long after the slots it excuses. So in that mode an unexcused
+ * miss is held back and re-checked once the excuse information for its window is complete
+ * (16 view-change timeouts later, or at the end of the run), and reported only then.
  */
 import type { ReplicaEvent } from '@bftkvs/core';
 import { canonicalValue } from '@bftkvs/core';
@@ -31,6 +37,14 @@ interface Publication {
   readonly contents: ReadonlyMap<string, string>;
 }
 
+interface HeldMiss {
+  readonly node: number;
+  readonly fromUs: number;
+  readonly toUs: number;
+  readonly finalAtUs: number;
+  readonly message: string;
+}
+
 interface PendingSlot {
   readonly key: string;
   readonly publishTimeUs: number;
@@ -43,6 +57,9 @@ export class TimelinessChecker implements Checker {
   private readonly ctx: CheckerContext;
   private readonly pending = new Map<string, PendingSlot>();
   private readonly lagUs: number;
+  /** agreed mode: how long an unexcused miss waits for a retroactive excuse. */
+  private readonly holdUs: number;
+  private readonly held: HeldMiss[] = [];
   /** Expected publications that did not happen in time (excused or not). */
   deadlineMisses = 0;
   /** Of those, the ones no assumption violation or disruption explains. */
@@ -54,6 +71,7 @@ export class TimelinessChecker implements Checker {
     this.ctx = ctx;
     const t = ctx.history.config.timing;
     this.lagUs = 2 * (t.networkDelayUs + t.processingUs + t.clockSkewUs) + 1_000;
+    this.holdUs = ctx.history.config.mode === 'agreed' ? 16 * t.viewChangeTimeoutUs : 0;
   }
 
   onWrite(w: WriteRecord): void {
@@ -83,12 +101,30 @@ export class TimelinessChecker implements Checker {
       this.pending.delete(id);
       this.judge(p, trueUs);
     }
+    this.release(trueUs, false);
   }
 
   finish(trueUs: number): void {
     // Slots whose deadline is too close to the end to judge fairly are dropped unjudged.
     this.advance(trueUs);
     this.pending.clear();
+    this.release(trueUs, true);
+  }
+
+  /** Reports held misses whose excuse window is complete and that are still unexcused. */
+  private release(trueUs: number, all: boolean): void {
+    const h = this.ctx.history;
+    for (let i = 0; i < this.held.length; ) {
+      const m = this.held[i] as HeldMiss;
+      if (!all && m.finalAtUs > trueUs) {
+        i++;
+        continue;
+      }
+      this.held.splice(i, 1);
+      if (h.excusedAt(m.node, m.fromUs, m.toUs)) continue;
+      this.unexcusedMisses++;
+      this.ctx.report('timeliness', m.message, trueUs);
+    }
   }
 
   private newSlot(key: string, publishTimeUs: number): PendingSlot {
@@ -139,13 +175,15 @@ export class TimelinessChecker implements Checker {
       if (problem === undefined) continue;
       this.deadlineMisses++;
       if (h.excusedAt(node, fromUs, toUs)) continue;
-      this.unexcusedMisses++;
-      this.ctx.report(
-        'timeliness',
+      const message =
         `${slotName(h, p.key, t)}: ${problem} by its publish time; ${due.length} correct writes were admitted with lead >= ${leadUs} µs ` +
-          `and no assumption violation or view change occurred in [${atMs(h, fromUs)}, ${atMs(h, toUs)}]`,
-        nowUs,
-      );
+        `and no assumption violation or view change occurred in [${atMs(h, fromUs)}, ${atMs(h, toUs)}]`;
+      if (this.holdUs > 0) {
+        this.held.push({ node, fromUs, toUs, finalAtUs: t + this.holdUs, message });
+        continue;
+      }
+      this.unexcusedMisses++;
+      this.ctx.report('timeliness', message, nowUs);
     }
   }
 }

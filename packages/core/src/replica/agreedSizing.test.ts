@@ -1,0 +1,63 @@
+import test from 'ava';
+import type { Checkpoint, PreparedProof, ViewChange } from '@bftkvs/msgs';
+import { MAX_BODY_BYTES, encodeBody } from '@bftkvs/msgs';
+import { MAX_AGREED_CHECKPOINT_INTERVAL, agreedSizing, viewChangeBytesBound } from './agreedSizing.js';
+import { agreedConfig } from './_agreedKit.test.js';
+
+const BIG = Number.MAX_SAFE_INTEGER;
+
+/** A ViewChange as large as the wire allows it to be for this sizing: every field at its widest. */
+function worstViewChange(n: number, quorum: number, certs: number, batchBytes: number): ViewChange {
+  const sig = new Uint8Array(64).fill(7);
+  const digest = new Uint8Array(32).fill(9);
+  const checkpoint = (replica: number): Checkpoint => ({ seq: BIG, stateDigest: digest, replica, signature: sig });
+  const proof = (seq: number): PreparedProof => ({
+    view: BIG,
+    seq: BIG - seq,
+    batch: new Uint8Array(batchBytes).fill(1),
+    prepares: Array.from({ length: quorum - 1 }, (_, i) => ({ view: BIG, seq: BIG - seq, digest, replica: (i % (n - 1)) + 1, signature: sig })),
+  });
+  return {
+    newView: BIG,
+    stableSeq: BIG,
+    stableProof: Array.from({ length: quorum }, (_, i) => checkpoint((i % (n - 1)) + 1)),
+    prepared: Array.from({ length: certs }, (_, i) => proof(i)),
+    maxTauUs: BIG,
+    replica: n - 1,
+    signature: sig,
+  };
+}
+
+for (const [n, f] of [
+  [4, 1],
+  [5, 1],
+  [7, 2],
+  [9, 2],
+  [13, 4],
+] as const) {
+  test(`n=${n} f=${f}: a full watermark window of full batches fits one ViewChange frame`, (t) => {
+    const sz = agreedSizing(agreedConfig({}, {}, n, f));
+    t.is(sz.quorum, Math.ceil((n + f + 1) / 2));
+    t.true(sz.checkpointIntervalSeqs <= MAX_AGREED_CHECKPOINT_INTERVAL);
+    t.is(sz.watermarkWindowSeqs % sz.checkpointIntervalSeqs, 0);
+    const vc = worstViewChange(n, sz.quorum, sz.watermarkWindowSeqs, sz.maxBatchBytes);
+    const bytes = encodeBody({ kind: 'viewChange', viewChange: vc }).length;
+    t.true(bytes <= MAX_BODY_BYTES, `${bytes} > ${MAX_BODY_BYTES}`);
+    t.true(bytes <= viewChangeBytesBound(sz.quorum, sz.watermarkWindowSeqs, sz.maxBatchBytes), 'the bound is an upper bound');
+    // ... and is tight enough to be useful: one more batch byte per certificate would not fit.
+    t.true(viewChangeBytesBound(sz.quorum, sz.watermarkWindowSeqs, sz.maxBatchBytes + 1) > MAX_BODY_BYTES || sz.maxBatchBytes === sz.engineMaxBatchBytes);
+  });
+}
+
+test('the window holds the checkpoint interval, the pipeline and two retransmission intervals of cutting', (t) => {
+  const config = agreedConfig({ timing: { networkDelayMs: 2, clockSkewMs: 1, processingMs: 0.2, batchIntervalMs: 1, viewChangeTimeoutMs: 100, checkpointInterval: 128 } });
+  const sz = agreedSizing(config);
+  const b = config.timing.batchIntervalUs;
+  t.is(sz.checkpointIntervalSeqs, MAX_AGREED_CHECKPOINT_INTERVAL, 'a large configured interval is capped');
+  t.is(sz.pipelineSeqs, Math.ceil((4 * 2_200 + 2 * 1_000) / b) + 2);
+  t.is(sz.retransmitIntervalUs, 4 * 3_200 + b);
+  t.true(sz.watermarkWindowSeqs >= sz.checkpointIntervalSeqs + sz.pipelineSeqs + Math.ceil((2 * sz.retransmitIntervalUs) / b));
+  t.true(sz.watermarkWindowSeqs <= 256);
+  const small = agreedSizing(agreedConfig({ timing: { networkDelayMs: 1, clockSkewMs: 0.5, processingMs: 0.2, batchIntervalMs: 2, viewChangeTimeoutMs: 30, checkpointInterval: 2 } }));
+  t.is(small.checkpointIntervalSeqs, 2, 'a smaller configured interval is kept');
+});

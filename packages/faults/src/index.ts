@@ -1,0 +1,2 @@
+export * from './craft.js';
+export * from './frames.js';
