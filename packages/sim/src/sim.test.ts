@@ -1,8 +1,7 @@
 /**
  * End-to-end runs: determinism, the simulator against its test double (fault-free runs pass,
  * deliberately broken replicas are caught), seed sweeps of the real crash and fast replicas,
- * runs that break the fault bound and must fail, and known protocol gaps as `test.failing`
- * (they start "passing unexpectedly" — i.e. fail — once fixed, so the marker gets removed).
+ * and runs that break the fault bound and must fail.
  */
 import test from 'ava';
 import type { SimulationOptions, SimulationResult } from './index.js';
@@ -100,7 +99,6 @@ test('runs are fast: a 1 s safety phase of the test double takes well under a se
 // --- the real replicas of @bftkvs/core -----------------------------------------------------------
 
 const real = test;
-const realFailing = test.failing;
 
 function realSweep(seeds: number, o: Omit<Partial<SimulationOptions>, 'seed'>): SimulationResult[] {
   return Array.from({ length: seeds }, (_, i) => runSimulation({ seed: 2000 + i, faults: 'none', durationUs: SHORT_US, replicas: realReplicas, ...o }));

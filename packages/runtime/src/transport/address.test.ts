@@ -7,7 +7,7 @@ test('loopback and unicast literals pass; localhost is normalised', (t) => {
   t.deepEqual(checkUnicastHost('127.0.0.1', 'send', 'x', none), { host: '127.0.0.1', family: 4 });
   t.deepEqual(checkUnicastHost('localhost', 'send', 'x', none), { host: '127.0.0.1', family: 4 });
   t.deepEqual(checkUnicastHost('::1', 'send', 'x', none), { host: '::1', family: 6 });
-  t.deepEqual(checkUnicastHost('10.1.2.3', 'send', 'x', none), { host: '10.1.2.3', family: 4 });
+  t.deepEqual(checkUnicastHost('192.0.2.10', 'send', 'x', none), { host: '192.0.2.10', family: 4 });
 });
 
 test('multicast, broadcast and unspecified destinations are refused with the reason', (t) => {
