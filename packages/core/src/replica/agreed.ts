@@ -6,16 +6,18 @@
  *
  * - **Dissemination.** The origin sends the authenticated write to every replica. Every replica
  *   keeps verified writes that are not yet ordered in `pending` (one per (key, t, writer),
- *   bounded by the horizon); backups use them to detect censorship.
- * - **Batching (primary).** Every batch interval b (tick-driven) the primary cuts a batch of
- *   pending writes not yet proposed in this view — oldest publish time first, at most
- *   `maxBatchBytes` (agreedSizing.ts) — or an empty batch (a time beacon), stamps it
- *   τ = max(clock, last τ + 1, τ_eff + 1, floor) and proposes it.
+ *   bounded by the horizon); backups relay them to the primary and use them to detect
+ *   censorship.
+ * - **Batching (primary).** On demand, at most one batch per batch interval b (tick-driven): when
+ *   pending writes are not yet proposed in this view (oldest publish time first, at most
+ *   `maxBatchBytes`, agreedSizing.ts), just after a slot's close time (an empty time beacon),
+ *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor) (`cutDueUs`).
  * - **Acceptance (backups, `validateBatch`).** The batch decodes and has no sync proposal; unless
  *   it is a NewView re-proposal, τ is above the executed τ_eff and monotone with the batches
- *   accepted at neighbouring seqs of this view, and |τ − clock| <= ε + Δ + π; every write passes
- *   the deterministic checks and its authenticator verifies for this replica (MAC entry, or the
- *   origin's signature when the cluster signs).
+ *   accepted at neighbouring seqs of this view, and |τ − clock| <= ε + Δ + π (a late, i.e.
+ *   retransmitted, pre-prepare that f+1 other backups already prepared is accepted); every write
+ *   passes the deterministic checks and its authenticator verifies for this replica (MAC entry,
+ *   or the origin's signature when the cluster signs).
  * - **Execution** (agreedState.ts): τ_eff = max(τ_eff, τ); a write joins slot (k, t) iff
  *   τ_eff <= t − closeBefore; slots with t − closeBefore < τ_eff are decided, agreed, and become
  *   visible at t (immediately if t has passed — counted as late).
@@ -26,9 +28,12 @@
  *   (engine `state-transfer-needed`, or a fresh start) asks every replica for the state at the
  *   target seq and installs it only if its recomputed digest equals the proven one (or f+1
  *   replicas claim it) and the engine accepts the checkpoint proof.
- * - **Censorship.** A backup holding a verified write that stays unordered forwards it to the
- *   primary; if a batch stamped after the primary surely had it executes without it while the
- *   slot was still open, the backup suspects the primary (`suspectPrimary('censorship')`).
+ * - **Censorship.** Backups relay every write they verify to the primary, so a correct primary
+ *   has every write a correct backup has; a slot that closes without a write a backup relayed in
+ *   time makes it suspect the primary (`suspectPrimary('censorship')`).
+ * - **Learner.** A batch backed by commits from q − k distinct replicas (k proven faulty) is
+ *   committed; the replica executes it even when its own engine cannot (it refused the batch, or
+ *   it left the view alone). Pre-prepares are relayed to peers that did not prepare them.
  */
 import type { AuthenticatedWrite, Batch, Body, PublishedSlot as WirePublishedSlot, ReplicaHealth, StateReply, StateRequest, Write, WriteBroadcast } from '@bftkvs/msgs';
 import { MAX_BATCH_WRITES, MAX_BODY_BYTES, MAX_STATE_CHUNKS, MAX_STATE_SLOTS, decodeBatch, decodeWrite, encodeBatch, encodeBody } from '@bftkvs/msgs';
@@ -63,13 +68,13 @@ interface PendingWrite {
   readonly canon: string;
   /** Encoded size inside a Batch. */
   readonly bytes: number;
-  /** Local clock at receipt (or admission at the origin). */
+  /** Local clock at receipt (or admission at the origin), and the view then. */
   readonly receivedUs: number;
+  readonly receivedView: number;
   /** The view in which this replica (as primary) put it into a batch; -1: not proposed. */
   proposedView: number;
-  /** Censorship: when forwarded to the primary (-1: never will be), and in which view. */
-  forwardedUs: number | undefined;
-  forwardedView: number;
+  /** Judged for omission once it could no longer be ordered. */
+  judged: boolean;
 }
 
 /** A StateReply set being assembled from one sender. */
@@ -106,6 +111,14 @@ interface Learned {
   readonly batchBy: Set<number>;
   /** "view|digest" -> replicas that sent a matching commit. */
   readonly commits: Map<string, Set<number>>;
+}
+
+/** The current view's primary's pre-prepare, to relay to peers that did not prepare it. */
+interface PendingRelay {
+  readonly view: number;
+  readonly digestHex: string;
+  readonly msg: PbftMessage;
+  readonly atUs: number;
 }
 
 /** Verified states kept while waiting for the engine's proof. */
@@ -155,12 +168,13 @@ export class AgreedReplica extends ReplicaBase {
 
   // Timing (µs).
   private readonly tauToleranceUs: number;
+  /** A round trip plus skew: when a peer's prepare should have arrived (see relayMissing). */
+  private readonly relayDelayUs: number;
   /**
    * Prepares seen per "view:seq:digest" (senders), to recognise a retransmitted pre-prepare:
    * see `tauProblem`.
    */
   private readonly preparesSeen = new Map<string, Set<number>>();
-  private readonly censorshipUs: number;
   private readonly retryUs: number;
 
   private readonly pending = new Map<string, PendingWrite>();
@@ -191,13 +205,17 @@ export class AgreedReplica extends ReplicaBase {
 
   /** Learner (see `learn`): seq -> what the others said about it in the view this replica left. */
   private readonly learned = new Map<number, Learned>();
+  /** seq -> the primary's pre-prepare, relayed a round trip later to peers that did not prepare it. */
+  private readonly relays = new Map<number, PendingRelay>();
+  /** When each replica last sent us a PBFT message. */
+  private readonly heardUs = new Map<number, number>();
   /** Replicas proven faulty by authenticated conflicting messages (engine 'equivocation'). */
   private readonly provenFaulty = new Set<number>();
   /** Peers whose ViewChange asks for a view above ours: they get our primary's pre-prepares relayed. */
   private readonly relayTo = new Map<number, number>();
   /** Each replica's latest checkpoint (for the state-transfer fallback). */
   private readonly checkpointClaims = new Map<number, Map<number, { digest: Uint8Array; claim: string }>>();
-  private behindSinceUs: number | undefined;
+  private behind: { sinceUs: number; seq: number } | undefined;
   /** Transfer targets chosen by the fallback (installed even without the engine's proof). */
   private readonly fallbackClaims = new Set<string>();
 
@@ -224,7 +242,7 @@ export class AgreedReplica extends ReplicaBase {
     const t = config.timing;
     const hop = t.networkDelayUs + t.processingUs;
     this.tauToleranceUs = t.clockSkewUs + hop;
-    this.censorshipUs = t.batchIntervalUs + 4 * hop + 2 * t.clockSkewUs;
+    this.relayDelayUs = 2 * hop + 2 * t.clockSkewUs;
     this.retryUs = Math.max(4 * (hop + t.clockSkewUs), Math.floor(t.viewChangeTimeoutUs / 4));
     this.keepaliveUs = Math.max(t.batchIntervalUs, Math.floor(t.viewChangeTimeoutUs / 4));
     this.stateParams = { keys: config.keys, writers: config.writers, closeBeforeUs: t.closeBeforeUs, sha256: (b) => this.crypto.sha256(b) };
@@ -329,7 +347,15 @@ export class AgreedReplica extends ReplicaBase {
       this.count('writes.rejected.TOO_FAR_AHEAD');
       return;
     }
-    this.addPending(w, copyAuthenticatedWrite(wb.write), canonicalValue(checked.write.value), nowUs);
+    const aw = copyAuthenticatedWrite(wb.write);
+    if (this.addPending(w, aw, canonicalValue(checked.write.value), nowUs)) {
+      // Relay to the primary: it then has every write a correct backup has (see judgeOmission).
+      const status = this.engine.status();
+      if (status.primary !== this.id && status.primary !== from && status.primary !== w.origin) {
+        this.count('writes.relayed');
+        this.sendSafe(status.primary, { kind: 'write', write: { write: aw, hop: 1 } });
+      }
+    }
   }
 
   protected onAdvance(nowUs: number): void {
@@ -343,6 +369,7 @@ export class AgreedReplica extends ReplicaBase {
     this.afterEngineInput(nowUs);
     this.scanDeadlines(nowUs);
     this.scanPending(nowUs);
+    this.relayMissing(nowUs);
     // Local admission contributes to the store's open slot (base.write); in this mode slots are
     // decided only from ordered contents, so those local contributions must never be decided:
     // drop open slots whose time has come, then let the base prune its decision times.
@@ -377,11 +404,7 @@ export class AgreedReplica extends ReplicaBase {
     if (this.engine.canPropose()) next = Math.min(next, Math.max(this.cutDueUs(nowUs), nowUs + 1));
     next = Math.min(next, this.nextDeadlineScanUs);
     if (this.target !== undefined) next = Math.min(next, this.target.lastRequestUs + this.retryUs);
-    if (!this.engine.isPrimary()) {
-      for (const p of this.pending.values()) {
-        if (p.forwardedUs === undefined) next = Math.min(next, p.receivedUs + this.censorshipUs);
-      }
-    }
+    for (const x of this.relays.values()) next = Math.min(next, x.atUs);
     return next;
   }
 
@@ -390,7 +413,18 @@ export class AgreedReplica extends ReplicaBase {
     let assembled = 0;
     for (const a of this.assemblies.values()) assembled += a.slots;
     const logEntries =
-      m.logEntries + m.bufferedMessages + m.checkpointVotes + m.viewChanges + this.state.size + this.snapshots.size + this.acceptedTau.size + assembled + this.candidates.length;
+      m.logEntries +
+      m.bufferedMessages +
+      m.checkpointVotes +
+      m.viewChanges +
+      this.state.size +
+      this.snapshots.size +
+      this.acceptedTau.size +
+      assembled +
+      this.candidates.length +
+      this.learned.size +
+      this.relays.size +
+      this.preparesSeen.size;
     return { logEntries, pendingWrites: this.pending.size };
   }
 
@@ -483,20 +517,21 @@ export class AgreedReplica extends ReplicaBase {
     return v.ok ? { ok: true } : { ok: false, reason: `${v.reason}: ${v.detail}` };
   }
 
-  private addPending(w: Write, aw: AuthenticatedWrite, canon: string, nowUs: number): void {
+  /** True if the write is new here (now pending). */
+  private addPending(w: Write, aw: AuthenticatedWrite, canon: string, nowUs: number): boolean {
     const id = pendingId(w.key, w.publishTimeUs, w.writer);
     const rec = this.state.record(w.key, w.publishTimeUs);
     const ordered = rec?.contributions.find((c) => c.writer === w.writer);
     if (ordered !== undefined) {
       if (ordered.canon !== canon) this.localEquivocation(w, nowUs);
       else this.count('writes.already-ordered');
-      return;
+      return false;
     }
     const prior = this.pending.get(id);
     if (prior !== undefined) {
       if (prior.canon === canon) this.count('writes.duplicate');
       else this.localEquivocation(w, nowUs);
-      return;
+      return false;
     }
     this.pending.set(id, {
       id,
@@ -508,12 +543,13 @@ export class AgreedReplica extends ReplicaBase {
       canon,
       bytes: batchEntryBytes(aw),
       receivedUs: nowUs,
+      receivedView: this.engine.status().view,
       proposedView: -1,
-      forwardedUs: undefined,
-      forwardedView: -1,
+      judged: false,
     });
     this.count('writes.pending');
     if (w.publishTimeUs < this.nextDeadlineScanUs) this.nextDeadlineScanUs = w.publishTimeUs;
+    return true;
   }
 
   /** Two authenticated values of one writer for one slot reached this replica (local evidence). */
@@ -534,28 +570,14 @@ export class AgreedReplica extends ReplicaBase {
     this.suspect(origin, 'equivocation', `writer '${writer}' gave two values to ${key}@${publishTimeUs}`, nowUs);
   }
 
-  /**
-   * Pending writes: drop the hopeless ones (no batch a correct backup accepts can still take
-   * them), and, at backups, forward the ones left unordered to the primary (censorship).
-   */
+  /** Pending writes: drop the hopeless ones (no batch a correct backup accepts can still take them). */
   private scanPending(nowUs: number): void {
     const cb = this.config.timing.closeBeforeUs;
-    const status = this.engine.status();
-    const watching = !this.engine.isPrimary() && status.phase === 'normal' && !this.catchingUp;
     for (const [id, p] of this.pending) {
       if (this.state.isClosed(p.publishTimeUs) || p.publishTimeUs - cb < nowUs - this.tauToleranceUs) {
+        this.judgeOmission(p, nowUs);
         this.pending.delete(id);
         this.count('pending.expired');
-        continue;
-      }
-      if (!watching || p.forwardedUs !== undefined || nowUs < p.receivedUs + this.censorshipUs) continue;
-      if (p.publishTimeUs - cb - nowUs >= this.censorshipUs) {
-        p.forwardedUs = nowUs;
-        p.forwardedView = status.view;
-        this.count('censorship.forwarded');
-        this.sendSafe(status.primary, { kind: 'write', write: { write: p.aw, hop: 1 } });
-      } else {
-        p.forwardedUs = -1;
       }
     }
   }
@@ -667,7 +689,14 @@ export class AgreedReplica extends ReplicaBase {
       e.batchBy.add(from);
       const digest = this.crypto.sha256(msg.prePrepare.batch);
       const d = hex(digest);
-      if (!e.batches.has(d)) e.batches.set(d, { digest, batch: msg.prePrepare.batch.slice() });
+      const batch = msg.prePrepare.batch.slice();
+      if (!e.batches.has(d)) e.batches.set(d, { digest, batch });
+      const status = this.engine.status();
+      const v = msg.prePrepare.view;
+      if (status.phase === 'normal' && v === status.view && from === primaryOf(v, this.config.replicas) && !this.relays.has(seq)) {
+        this.relays.set(seq, { view: v, digestHex: d, msg: { kind: 'prePrepare', prePrepare: { view: v, seq, batch } }, atUs: nowUs + this.relayDelayUs });
+        while (this.relays.size > this.sizing.watermarkWindowSeqs) this.relays.delete(Math.min(...this.relays.keys()));
+      }
     } else {
       const id = `${msg.commit.view}|${hex(msg.commit.digest)}`;
       let set = e.commits.get(id);
@@ -679,6 +708,27 @@ export class AgreedReplica extends ReplicaBase {
       set.add(from);
     }
     this.runLearner(nowUs);
+  }
+
+  /**
+   * A peer whose prepare for the primary's pre-prepare has not arrived a round trip after the
+   * pre-prepare reached us may not have it (a lost datagram, or a faulty primary that skipped
+   * it): relay it once, so its learner can execute the batch when the commits come.
+   */
+  private relayMissing(nowUs: number): void {
+    for (const [seq, x] of this.relays) {
+      if (x.atUs > nowUs) continue;
+      this.relays.delete(seq);
+      const primary = primaryOf(x.view, this.config.replicas);
+      const prepared = this.preparesSeen.get(`${x.view}:${seq}:${x.digestHex}`);
+      for (let r = 0; r < this.config.replicas; r++) {
+        if (r === this.id || r === primary || prepared?.has(r) === true) continue;
+        // A peer silent for a view-change timeout is down: do not feed it every batch.
+        if (nowUs - (this.heardUs.get(r) ?? Number.NEGATIVE_INFINITY) > this.config.timing.viewChangeTimeoutUs) continue;
+        this.count('learner.relayed');
+        this.sendSafe(r, x.msg);
+      }
+    }
   }
 
   private runLearner(nowUs: number): void {
@@ -712,6 +762,7 @@ export class AgreedReplica extends ReplicaBase {
    * checkpoints are remembered for the state-transfer fallback.
    */
   private observe(from: number, msg: PbftMessage, nowUs: number): 'engine' | 'learner-only' {
+    this.heardUs.set(from, nowUs);
     const status = this.engine.status();
     switch (msg.kind) {
       case 'prePrepare': {
@@ -817,14 +868,17 @@ export class AgreedReplica extends ReplicaBase {
     }
     // Merely slow (the engine or the learner will get there): wait a little before fetching.
     if (best === undefined) {
-      this.behindSinceUs = undefined;
+      this.behind = undefined;
       return;
     }
-    // Retransmission (every viewChangeTimeout / 4) repairs a replica that merely lost a
-    // message; the fallback is for one that cannot be repaired that way.
-    this.behindSinceUs ??= nowUs;
-    if (nowUs - this.behindSinceUs < this.config.timing.viewChangeTimeoutUs) return;
-    this.behindSinceUs = undefined;
+    // Retransmission repairs a replica that merely lost a message, and a replica that executes
+    // is only trailing: the fallback is for one that makes no progress for a view-change timeout.
+    if (this.behind === undefined || this.state.seq > this.behind.seq) {
+      this.behind = { sinceUs: nowUs, seq: this.state.seq };
+      return;
+    }
+    if (nowUs - this.behind.sinceUs < this.config.timing.viewChangeTimeoutUs) return;
+    this.behind = undefined;
     this.count('state.fallback');
     this.fallbackClaims.add(best.claim);
     if (this.fallbackClaims.size > 8) {
@@ -1027,7 +1081,7 @@ export class AgreedReplica extends ReplicaBase {
       this.count('exec.equivocations');
       this.reportEquivocation(e.key, e.publishTimeUs, e.writer, e.origin, nowUs);
     }
-    this.checkCensorship(tau, nowUs);
+    if (fx.decided.length > 0) this.checkOmissions(nowUs);
     for (const rec of fx.decided) this.decideInStore(rec, nowUs);
     for (const s of [...this.acceptedTau.keys()]) if (s <= c.seq) this.acceptedTau.delete(s);
     if (c.seq % this.sizing.checkpointIntervalSeqs === 0) {
@@ -1077,23 +1131,29 @@ export class AgreedReplica extends ReplicaBase {
   }
 
   /**
-   * A forwarded write still unordered after a batch the primary cut once it surely had it, and
-   * while the slot was open: the primary censors it (or a faulty origin made its MAC entry for
-   * the primary fail — see docs/protocol.md).
+   * Censorship. Every backup relays each write it verifies to the primary (`onWriteBroadcast`),
+   * so a correct primary has every write a correct backup has, whatever the origin did. A slot
+   * that closed without a pending write this replica received (and relayed) at r with
+   * r + 2ε + Δ + π + b <= t − closeBefore — the relay reached the primary within Δ + π, read on
+   * a clock at most ε apart, and a batch is cut within b — in one view throughout, means the
+   * primary omitted it (or every copy to it was lost, which violates the timing assumptions):
+   * suspect the primary. Every backup that holds the write reacts at once, so the view changes.
    */
-  private checkCensorship(batchTauUs: number, nowUs: number): void {
+  private checkOmissions(nowUs: number): void {
+    for (const p of this.pending.values()) if (this.state.isClosed(p.publishTimeUs)) this.judgeOmission(p, nowUs);
+  }
+
+  /** Judges once a pending write that can no longer be ordered (its slot closed, or will). */
+  private judgeOmission(p: PendingWrite, nowUs: number): void {
+    if (p.judged) return;
+    p.judged = true;
     const status = this.engine.status();
     if (this.engine.isPrimary() || status.phase !== 'normal' || this.catchingUp) return;
     const t = this.config.timing;
-    const reach = t.networkDelayUs + t.processingUs + t.clockSkewUs + t.batchIntervalUs;
-    for (const p of this.pending.values()) {
-      if (p.forwardedUs === undefined || p.forwardedUs < 0 || p.forwardedView !== status.view) continue;
-      if (batchTauUs <= p.forwardedUs + reach || batchTauUs > p.publishTimeUs - t.closeBeforeUs) continue;
-      p.forwardedUs = -1;
-      this.count('censorship.suspected');
-      this.engine.suspectPrimary('censorship', `${p.key}@${p.publishTimeUs} by '${p.writer}' not ordered`, nowUs);
-      return;
-    }
+    const reach = 2 * t.clockSkewUs + t.networkDelayUs + t.processingUs + t.batchIntervalUs;
+    if (p.origin === status.primary || p.receivedView !== status.view || p.receivedUs + reach > p.publishTimeUs - t.closeBeforeUs) return;
+    this.count('censorship.omitted');
+    this.engine.suspectPrimary('censorship', `${p.key}@${p.publishTimeUs} by '${p.writer}' closed without it`, nowUs);
   }
 
   // --- deadlines --------------------------------------------------------------------------
