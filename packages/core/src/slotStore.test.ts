@@ -61,7 +61,7 @@ test('admit: too far ahead, off grid, unknown key, unauthorised writer and bad v
 test('hostile values never throw: every rejection is typed and counted', (t) => {
   const store = makeStore();
   fc.assert(
-    fc.property(fc.anything(), fc.anything(), fc.anything(), (key, writer, value) => {
+    fc.property(fc.anything({ withNullPrototype: true }), fc.anything({ withNullPrototype: true }), fc.anything({ withNullPrototype: true }), (key, writer, value) => {
       const r = store.admit({ key: key as string, writer: writer as string, value }, NOW);
       return r.ok || typeof r.error.message === 'string';
     }),

@@ -148,9 +148,9 @@ export class SlotStore {
    */
   admit(intent: WriteIntent, nowUs: number): Result<AdmittedWrite> {
     const ks = this.keys.get(intent.key);
-    if (ks === undefined) return this.reject('UNKNOWN_KEY', `unknown key '${String(intent.key)}'`);
+    if (ks === undefined) return this.reject('UNKNOWN_KEY', `unknown key '${shown(intent.key)}'`);
     if (!ks.schema.writers.includes(intent.writer)) {
-      return this.reject('NOT_AUTHORISED', `writer '${String(intent.writer)}' is not authorised for key '${intent.key}'`);
+      return this.reject('NOT_AUTHORISED', `writer '${shown(intent.writer)}' is not authorised for key '${intent.key}'`);
     }
     const typed = checkValue(ks.schema.type, intent.value);
     if (!typed.ok) return this.reject('BAD_VALUE', `key '${intent.key}': ${typed.reason}`);
@@ -179,9 +179,9 @@ export class SlotStore {
    */
   contribute(write: AdmittedWrite | WriteIntent, nowUs: number): Result<ContributeOutcome> {
     const ks = this.keys.get(write.key);
-    if (ks === undefined) return this.reject('UNKNOWN_KEY', `unknown key '${String(write.key)}'`);
+    if (ks === undefined) return this.reject('UNKNOWN_KEY', `unknown key '${shown(write.key)}'`);
     if (!ks.schema.writers.includes(write.writer)) {
-      return this.reject('NOT_AUTHORISED', `writer '${String(write.writer)}' is not authorised for key '${write.key}'`);
+      return this.reject('NOT_AUTHORISED', `writer '${shown(write.writer)}' is not authorised for key '${write.key}'`);
     }
     const typed = checkValue(ks.schema.type, write.value);
     if (!typed.ok) return this.reject('BAD_VALUE', `key '${write.key}': ${typed.reason}`);
@@ -292,7 +292,7 @@ export class SlotStore {
    */
   read(key: string, earliestUs: number, nowUs: number): Result<PublishedSlot> {
     const ks = this.keys.get(key);
-    if (ks === undefined) return this.reject('UNKNOWN_KEY', `unknown key '${String(key)}'`);
+    if (ks === undefined) return this.reject('UNKNOWN_KEY', `unknown key '${shown(key)}'`);
     for (let i = ks.decided.length - 1; i >= 0; i--) {
       const slot = ks.decided[i] as PublishedSlot;
       if (slot.publishTimeUs > nowUs) continue;
@@ -346,7 +346,7 @@ export class SlotStore {
   }
 
   private checkPublishTime(ks: KeyState, t: number, nowUs: number): Result<void> {
-    if (!isMicros(t)) return this.reject('MALFORMED', `publish time must be a non-negative integer (µs), got ${String(t)}`);
+    if (!isMicros(t)) return this.reject('MALFORMED', `publish time must be a non-negative integer (µs), got ${shown(t)}`);
     if (!isOnGrid(ks.schema.grid, t)) {
       return this.reject(
         'OFF_GRID',
@@ -424,6 +424,16 @@ export class SlotStore {
   private bump(name: StoreCounter, by = 1): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + by);
   }
+}
+
+/**
+ * A hostile value as text for an error message: strings as they are, anything else by type
+ * (String() itself throws for objects without a prototype, symbols in templates, etc.).
+ */
+export function shown(x: unknown): string {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number' || typeof x === 'boolean' || x === undefined || x === null) return `${x}`;
+  return `<${typeof x}>`;
 }
 
 function sortedContributions(values: ReadonlyMap<string, Value>): Contribution[] {

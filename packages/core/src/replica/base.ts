@@ -20,7 +20,7 @@ import type { KvsErrorCode, Result } from '../errors.js';
 import { fail } from '../errors.js';
 import type { FuseRegistry } from '../fuse/index.js';
 import type { AdmittedWrite, Contribution, ContributeOutcome, DecideOutcome, PublishedSlot, RepairOutcome, WriteIntent } from '../slotStore.js';
-import { SlotStore } from '../slotStore.js';
+import { SlotStore, shown } from '../slotStore.js';
 import { ClientService } from './clientService.js';
 import { SuspicionLog } from './suspicion.js';
 import type { MemoryFootprint, OutboundFrame, Ready, Replica, ReplicaEvent, SuspicionReason } from './types.js';
@@ -133,7 +133,7 @@ export abstract class ReplicaBase implements Replica {
       const host = this.config.writers.get(intent.writer);
       if (host !== this.id && this.store.schema(intent.key) !== undefined) {
         this.count('writes.rejected.NOT_AUTHORISED');
-        return fail('NOT_AUTHORISED', `writer '${String(intent.writer)}' is hosted on replica ${String(host)}, not on replica ${this.id}`);
+        return fail('NOT_AUTHORISED', `writer '${shown(intent.writer)}' is hosted on replica ${String(host)}, not on replica ${this.id}`);
       }
       const admitted = this.store.admit(intent, nowUs);
       if (!admitted.ok) return admitted;
