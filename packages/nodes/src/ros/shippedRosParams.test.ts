@@ -27,3 +27,16 @@ for (const ns of ['/kvs', undefined]) {
     }
   });
 }
+
+test('ros-bindings.yaml: the wheel-speed input on replica 0, throttle and brake outputs on replica 3', (t) => {
+  const load = (i: number) => {
+    const argv = ['--ros-args', '-r', `__node:=replica_${i}`, '--params-file', file('ros.yaml'), '--params-file', file('ros-bindings.yaml')];
+    return parseRosReplicaOptions(loadNodeParameters(parseRosArgs(argv), `/kvs/replica_${i}`));
+  };
+  t.deepEqual(load(0).bindings.inputs.map((b) => [b.topic, b.type, b.key, b.writer]), [['/wheel_speed/left', 'std_msgs/msg/Float64', 'speed', 'wheel_left']]);
+  t.deepEqual(load(3).bindings.outputs.map((b) => [b.topic, b.key, b.element]), [
+    ['/vehicle/throttle_cmd', 'command', 0],
+    ['/vehicle/brake_cmd', 'command', 1],
+  ]);
+  t.deepEqual(load(1).bindings, { inputs: [], outputs: [] });
+});

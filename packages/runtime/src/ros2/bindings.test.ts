@@ -244,3 +244,29 @@ test('constants of every shape are typed by the field they set', (t) => {
   t.regex(shapes('upto4', 1), /give a list/);
   t.regex(shapes('raw', [1]), /single byte, got a list/);
 });
+
+test('output element: one element of a float64[N] key to a scalar field (e.g. the throttle of [throttle, brake])', (t) => {
+  const params: RosParamMap = {
+    'bindings.outputs': ['ax'],
+    'bindings.ax.key': 'accel',
+    'bindings.ax.element': 1,
+    'bindings.ax.topic': '/vehicle/ax',
+    'bindings.ax.type': 'std_msgs/msg/Float64',
+    'bindings.ax.field': 'data',
+    'bindings.ax.scale': 2,
+  };
+  const p = plan(params).outputs[0];
+  if (p === undefined) return t.fail();
+  t.is(p.binding.element, 1);
+  t.deepEqual(p.build([1, 2.5, 3], 0), { ok: true, value: { data: 5 } });
+  t.like(p.build([1], 0), { ok: false });
+  t.is(parseBindingsParams({ ...params, 'bindings.ax.element': undefined as unknown as number }).outputs[0]?.element, undefined);
+  t.regex(planProblems({ ...params, 'bindings.ax.element': 3 }), /bindings\.ax\.element: 3 is out of range for key 'accel' \(float64\[3\]: 0\.\.2\)/);
+  t.regex(planProblems({ ...params, 'bindings.ax.key': 'speed' }), /bindings\.ax\.element: key 'speed' is float64, not a float64\[N\] vector/);
+  t.regex(problems({ ...params, 'bindings.ax.element': -1 }), /bindings\.ax\.element/);
+  t.regex(problems({ ...params, 'bindings.ax.element': 0.5 }), /bindings\.ax\.element/);
+  t.regex(planProblems({ ...params, 'bindings.ax.type': 'std_msgs/msg/Float64MultiArray' }), /element 1 of key 'accel' cannot be written to std_msgs\/msg\/Float64MultiArray 'data'/);
+  // Without `element`, the whole vector goes to an array field, as before.
+  const whole = plan({ ...params, 'bindings.ax.element': undefined as unknown as number, 'bindings.ax.type': 'std_msgs/msg/Float64MultiArray', 'bindings.ax.scale': 1 }).outputs[0];
+  t.like(whole?.build([1, 2, 3], 0), { ok: true });
+});

@@ -29,7 +29,7 @@
  * `planBindings` checks them against the cluster (keys, writers, this replica) and the
  * message schemas (fields exist, types fit), reporting every problem at once.
  */
-import type { KeySchema, Value } from '@bftkvs/core';
+import type { KeySchema, Value, ValueType } from '@bftkvs/core';
 import { ConfigError } from '@bftkvs/core';
 import { z } from 'zod';
 import type { ArrayFill, FieldPath } from './fieldPath.js';
@@ -76,6 +76,8 @@ export interface OutputBindingConfig {
   readonly field: FieldPath;
   readonly scale: number;
   readonly offset: number;
+  /** For a float64[N] key: publish only this element (0-based), as a float64 value. */
+  readonly element: number | undefined;
   /** 'published': at the slot's publish time; 'agreed': once the slot is agreed (fast mode: after synchronisation). */
   readonly on: 'published' | 'agreed';
   readonly stamp: FieldPath | undefined;
@@ -113,6 +115,7 @@ const outputSchema = z.strictObject({
   field: z.string(),
   scale: finite.default(1),
   offset: finite.default(0),
+  element: z.number().int().min(0).max(63).optional(),
   on: z.enum(['published', 'agreed']).default('published'),
   stamp: z.string().optional(),
   constants: z.record(z.string(), z.unknown()).optional(),
@@ -217,7 +220,7 @@ export function parseBindingsParams(params: RosParamMap): BindingsConfig {
       for (const t of taken) if (overlaps(c.path, t)) problems.push(`${prefix}.constants.${formatFieldPath(c.path)} overlaps '${formatFieldPath(t)}', which the binding sets`);
     }
     if (stamp !== undefined && overlaps(stamp, common.field)) problems.push(`${prefix}.stamp '${formatFieldPath(stamp)}' overlaps the field '${formatFieldPath(common.field)}'`);
-    outputs.push({ name, key: d.key, topic: d.topic, type: common.type, field: common.field, scale: d.scale, offset: d.offset, on: d.on, stamp, constants, qos: common.qos });
+    outputs.push({ name, key: d.key, topic: d.topic, type: common.type, field: common.field, scale: d.scale, offset: d.offset, element: d.element, on: d.on, stamp, constants, qos: common.qos });
   }
 
   if (problems.length > 0) throw bindingsError(problems);
@@ -339,6 +342,17 @@ export function planBindings(cfg: BindingsConfig, cluster: BindingCluster, looku
     const prefix = `bindings.${b.name}`;
     const schema = cluster.keys.get(b.key);
     if (schema === undefined) problems.push(`${prefix}.key: unknown key '${b.key}' (configured keys: ${[...cluster.keys.keys()].join(', ') || 'none'})`);
+    // The value type the binding publishes: the key's, or one element of a float64[N] key.
+    let keyType: ValueType | undefined = schema?.type;
+    if (schema !== undefined && b.element !== undefined) {
+      if (schema.type.kind !== 'float64[]') {
+        problems.push(`${prefix}.element: key '${b.key}' is ${schema.type.kind}, not a float64[N] vector; remove 'element'`);
+        keyType = undefined;
+      } else if (b.element >= schema.type.length) {
+        problems.push(`${prefix}.element: ${b.element} is out of range for key '${b.key}' (float64[${schema.type.length}]: 0..${schema.type.length - 1})`);
+        keyType = undefined;
+      } else keyType = { kind: 'float64' };
+    }
     const r = resolveFieldPath(lookup, b.type, b.field);
     if (!r.ok) {
       problems.push(`${prefix}.${r.reason.startsWith('unknown message type') ? 'type' : 'field'}: ${r.reason}`);
@@ -346,9 +360,10 @@ export function planBindings(cfg: BindingsConfig, cluster: BindingCluster, looku
     }
     const leaf = r.resolved.leaf;
     const fills = r.resolved.fills;
-    if (schema !== undefined) {
-      const mismatch = outputCompatProblem(leaf, schema.type, b.scale, b.offset);
-      if (mismatch !== undefined) problems.push(`${prefix}: key '${b.key}' cannot be written to ${b.type} '${formatFieldPath(b.field)}' (${describeFieldType(leaf)}): ${mismatch}`);
+    if (keyType !== undefined) {
+      const mismatch = outputCompatProblem(leaf, keyType, b.scale, b.offset);
+      const what = b.element === undefined ? `key '${b.key}'` : `element ${b.element} of key '${b.key}'`;
+      if (mismatch !== undefined) problems.push(`${prefix}: ${what} cannot be written to ${b.type} '${formatFieldPath(b.field)}' (${describeFieldType(leaf)}): ${mismatch}`);
     }
     let stampFills: readonly (ArrayFill | undefined)[] = [];
     if (b.stamp !== undefined) {
@@ -369,14 +384,21 @@ export function planBindings(cfg: BindingsConfig, cluster: BindingCluster, looku
       if (!v.ok) problems.push(`${prefix}.constants.${formatFieldPath(c.path)}: ${v.reason}`);
       else constants.push({ path: c.path, value: v.value, fills: cr.resolved.fills });
     }
-    if (schema === undefined) continue;
-    const keyType = schema.type;
+    if (schema === undefined || keyType === undefined) continue;
+    const outType = keyType;
+    const element = b.element;
     outputs.push({
       binding: b,
       leaf,
       schema,
       build(value: Value, publishTimeUs: number): Conversion<Record<string, unknown>> {
-        const v = outputValue(leaf, keyType, value, b.scale, b.offset);
+        let published: Value = value;
+        if (element !== undefined) {
+          const x = Array.isArray(value) ? (value as readonly unknown[])[element] : undefined;
+          if (typeof x !== 'number') return { ok: false, reason: `the value has no element ${element}` };
+          published = x;
+        }
+        const v = outputValue(leaf, outType, published, b.scale, b.offset);
         if (!v.ok) return v;
         const msg: Record<string, unknown> = {};
         try {

@@ -54,3 +54,14 @@ test('ros-vehicle.yaml: every replica’s bindings fit the cluster and the messa
   }
   t.deepEqual(seen, ['0:wheel_left->speed', '1:wheel_right->speed', '2:wheel_rear->speed', '3:command->/vehicle/actuator/command']);
 });
+
+test('ros-bindings.yaml: the issue’s story plans against the shipped cluster and message types', (t) => {
+  const seen: string[] = [];
+  for (let i = 0; i < cluster.replicas; i++) {
+    const params = { ...paramsFor('ros.yaml', `/kvs/replica_${i}`), ...paramsFor('ros-bindings.yaml', `/kvs/replica_${i}`) };
+    const plans = planBindings(parseRosReplicaOptions(params).bindings, { replicaId: i, keys: cluster.keys, writers: cluster.writers }, testLookup);
+    seen.push(...plans.inputs.map((p) => `${i}:${p.binding.topic}->${p.binding.key}`), ...plans.outputs.map((p) => `${i}:${p.binding.key}[${String(p.binding.element)}]->${p.binding.topic}`));
+    for (const p of plans.outputs) t.deepEqual(p.build([0.3, 0.1], 0), { ok: true, value: { data: p.binding.element === 0 ? 0.3 : 0.1 } });
+  }
+  t.deepEqual(seen, ['0:/wheel_speed/left->speed', '3:command[0]->/vehicle/throttle_cmd', '3:command[1]->/vehicle/brake_cmd']);
+});

@@ -36,7 +36,7 @@ test('transport ros2 without ROS 2: one Ros2UnavailableError naming what to inst
   t.regex(msg, /Install ROS 2 Humble or Jazzy/);
   t.regex(msg, /source \/opt\/ros\/<distro>\/setup\.bash/);
   t.regex(msg, /colcon build --paths msgs\/bftkvs_msgs/);
-  t.regex(msg, /pnpm rebuild rclnodejs/);
+  t.regex(msg, /run `pnpm install` in that shell/);
   t.regex(msg, /--transport udp/);
   t.regex(msg, /docs\/ros\.md/);
   t.false(msg.includes('\n    at '), 'no stack trace in the message');
