@@ -419,3 +419,20 @@ test('IntervalSet merges and answers overlap queries in any insertion order', (t
   t.true(s.overlaps(-10, 0));
   t.false(s.overlaps(51, 100));
 });
+
+test('history: a node cut off from a quorum by a partition rejoins like a restarted one; the quorum side stays judged', (t) => {
+  const h = makeHistory('agreed');
+  // {0,1,2} | {3}: replica 3 is cut off (1 < quorum 3); the others keep a quorum.
+  h.recordPartition([0, 0, 0, 1], T - 60_000, T - 20_000);
+  t.false(h.stableThroughout(3, T, T + 10_000), 'recovering within recoveryUs of the heal');
+  t.true(h.stableThroughout(3, T + 90_000, T + 100_000), 'judged again after recoveryUs');
+  for (const r of [0, 1, 2]) t.true(h.stableThroughout(r, T, T + 10_000));
+  // {0,1} | {2,3}: no side holds a quorum, every node lags.
+  const h2 = makeHistory('agreed');
+  h2.recordPartition([0, 0, 1, 1], T - 60_000, T - 20_000);
+  for (const r of [0, 1, 2, 3]) t.false(h2.stableThroughout(r, T, T + 10_000));
+  // Crash mode: only the smaller side.
+  const h3 = makeHistory('crash');
+  h3.recordPartition([0, 0, 0, 1], T - 60_000, T - 20_000);
+  t.deepEqual([0, 1, 2, 3].map((r) => h3.stableThroughout(r, T, T + 10_000)), [true, true, true, false]);
+});

@@ -147,6 +147,8 @@ export class History {
   /** Windows in which the protocol may legitimately miss deadlines (view changes). */
   readonly disruptions = new IntervalSet();
   private readonly downs = new Map<number, Interval[]>();
+  /** When each node was last cut off from a quorum by a partition (it rejoins like a restart). */
+  private readonly cutOffs = new Map<number, Interval[]>();
   private readonly slots = new Map<string, SlotTruth>();
   private readonly writerHosts: ReadonlyMap<string, number>;
 
@@ -204,9 +206,34 @@ export class History {
     return true;
   }
 
-  /** Up during [fromUs, toUs] and not restarted within recoveryUs before fromUs. */
+  /**
+   * Up during [fromUs, toUs], not restarted within recoveryUs before fromUs, and not cut off from
+   * a quorum by a partition in that time: such a node missed what the others ordered and
+   * catches up through retransmission or state transfer, like a restarted one.
+   */
   stableThroughout(node: number, fromUs: number, toUs: number): boolean {
-    return this.upThroughout(node, fromUs - this.recoveryUs, toUs);
+    if (!this.upThroughout(node, fromUs - this.recoveryUs, toUs)) return false;
+    for (const c of this.cutOffs.get(node) ?? []) if (c.fromUs <= toUs && c.toUs >= fromUs - this.recoveryUs) return false;
+    return true;
+  }
+
+  /**
+   * Records a partition over [fromUs, toUs] with `sides[node]` in {0, 1}. A node is cut off when
+   * its side holds fewer than a quorum (⌈(N + f + 1) / 2⌉) of the replicas; in crash mode, when
+   * its side is not the larger one.
+   */
+  recordPartition(sides: readonly number[], fromUs: number, toUs: number): void {
+    const n = this.config.replicas;
+    const size = [0, 0];
+    for (let r = 0; r < n; r++) size[sides[r] === 1 ? 1 : 0]! += 1;
+    const larger = Math.max(size[0]!, size[1]!);
+    const needed = this.config.mode === 'crash' ? larger : Math.ceil((n + this.config.f + 1) / 2);
+    for (let r = 0; r < n; r++) {
+      if (size[sides[r] === 1 ? 1 : 0]! >= needed) continue;
+      let list = this.cutOffs.get(r);
+      if (list === undefined) this.cutOffs.set(r, (list = []));
+      list.push({ fromUs, toUs });
+    }
   }
 
   /** Down at the end of the run and never restarted after going down (crash-stop). */

@@ -148,7 +148,9 @@ export function buildScenario(o: ScenarioOptions): Scenario {
   // long enough to see slots become agreed (agreeBound, as the liveness checker uses it).
   const recoveryUs = leadUs + 2 * viewChangeTimeoutUs + 2 * syncPeriodUs + maxPeriodUs + 10 * hopUs;
   const agreeBoundUs = 2 * syncPeriodUs + 2 * viewChangeTimeoutUs + 2 * hopUs + 1_000;
-  const livenessUs = recoveryUs + agreeBoundUs + maxPeriodUs;
+  // Only `fast` mode agrees after publishing; in the other modes a published slot is final, so
+  // the window needs just a margin for the last deliveries and two periods of every key.
+  const livenessUs = recoveryUs + (mode === 'fast' ? agreeBoundUs + maxPeriodUs : 2 * hopUs + 1_000 + 2 * maxPeriodUs);
   const startUs = SIM_START_US;
   const healUs = startUs + o.durationUs;
   return {

@@ -247,6 +247,7 @@ export class Simulator {
           const p = s.network.partitions[q.a];
           if (p !== undefined && !this.network.isHealed) {
             this.network.setPartition(p.sides);
+            this.history.recordPartition(p.sides, this.s.startUs + p.startUs, this.s.startUs + p.endUs);
             this.bump('partition');
             this.traceLine(-1, `partition: {${sideList(p.sides, 0)}} | {${sideList(p.sides, 1)}} until ${ms(p.endUs)}`);
           }
@@ -401,6 +402,15 @@ export class Simulator {
     const from = this.disruptionFromUs ?? this.now - waitedUs - t.leadUs - hop;
     this.history.disruptions.add(from, this.now + t.leadUs + 2 * hop);
     this.disruptionFromUs = undefined;
+    // A primary that can misorder on purpose disrupts its whole view, as a crashed or silent one
+    // does: a twinned primary feeds each side its own batches, so a correct replica on the
+    // wrong side cannot decide until the view changes (it leaves alone; the others follow it
+    // after the rejoin delay of 2 timeouts). PBFT bounds how long such a view lasts, not what
+    // the primary delays meanwhile.
+    const p = this.nodes[primary];
+    if (p?.byz?.active === true && p.byz.fault.kinds.some((k) => k === 'twins' || k === 'silent-primary' || k === 'slow-primary')) {
+      this.disruptionFromUs = this.now;
+    }
   }
 
   // --- Network ---------------------------------------------------------------------------

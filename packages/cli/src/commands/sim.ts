@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Mode } from '@bftkvs/core';
-import { MODES } from '@bftkvs/core';
+import { MODES, withVerifyCache } from '@bftkvs/core';
 import { nodeCrypto } from '@bftkvs/runtime';
 import type { FaultsOption, NodeFaultKind, ReplicaProvider, SimulationResult } from '@bftkvs/sim';
 import { DEFAULT_DURATION_MS, FAULTS_OPTIONS, MAX_SIM_F, NODE_FAULT_KINDS, realReplicasWith, runSimulation, toyReplicas } from '@bftkvs/sim';
@@ -74,10 +74,16 @@ interface WorkerJob {
   readonly seeds: readonly number[];
 }
 
+/**
+ * node:crypto is bit-identical to the core's pure suite and several times faster; the verdict
+ * cache lets the replicas of a run (one process) verify each signed message once instead of
+ * once per replica. One per thread, kept across seeds (verdicts do not depend on the run).
+ */
+const simCrypto = withVerifyCache(nodeCrypto);
+
 /** Runs one seed with the command's options; errors become outcomes (reported by the caller). */
 function runOne(o: SimCommandOptions, seed: number, trace: ((line: string) => void) | undefined): Outcome {
-  // node:crypto is bit-identical to the core's pure suite and several times faster.
-  const provider: ReplicaProvider = o.replica === 'toy' ? toyReplicas() : realReplicasWith(nodeCrypto);
+  const provider: ReplicaProvider = o.replica === 'toy' ? toyReplicas() : realReplicasWith(simCrypto);
   try {
     return {
       seed,

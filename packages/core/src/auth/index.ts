@@ -1,6 +1,8 @@
 /** Authentication: crypto primitives, key material, authenticated channels, write authenticators. */
 export type { CryptoSuite, KeyedMac } from './crypto.js';
 export { constantTimeEqual, nobleCrypto } from './crypto.js';
+export type { VerifyCacheStats } from './verifyCache.js';
+export { withVerifyCache } from './verifyCache.js';
 export type { ChannelKeys, NodeKeys } from './keys.js';
 export {
   ED25519_PUBLIC_KEY_BYTES,

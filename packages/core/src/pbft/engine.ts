@@ -211,6 +211,22 @@ export class PbftEngine {
     });
   }
 
+  /**
+   * The embedder moves this replica to view `targetView` without blaming the primary: a correct
+   * replica has been left out of the current view for long (it timed out alone, e.g. across a
+   * partition), and PBFT has no way back into a view other than the next view change. Safe for
+   * any target above the current view (view changes are safe to any higher view). Ignored
+   * unless in normal operation.
+   */
+  leaveView(targetView: number, why: string, nowUs: number): void {
+    this.guarded(nowUs, () => {
+      if (this.phase !== 'normal' || targetView <= this.view) return;
+      this.count('view-change.left-for-peer');
+      this.startViewChange(targetView, `embedder: ${why}`);
+      this.afterInput();
+    });
+  }
+
   /** Everything produced since the last drain. */
   drain(): PbftReady {
     return this.out.drain(this.nextDeadlineUs());

@@ -263,3 +263,35 @@ test('with signatures on, a write whose MAC entries are damaged is still accepte
   t.regex(s[`speed@${T1}`] ?? '', /wheel_c=12 /);
   for (const i of [0, 1, 3]) t.is(agreed(net, i).counter('batches.rejected.authenticator'), 0);
 });
+
+test('rejoin rule: a backup that left the view alone (cut off past its timeout) is brought back by a view change of the others', (t) => {
+  const config = agreedConfig({}, { faultyWriters: 0, minWriters: 2 });
+  const net = new TestNet(config, START);
+  net.run(START + 1_000);
+  const timeoutUs = config.timing.viewChangeTimeoutUs;
+  const cutFrom = START + 20_000;
+  const cutTo = cutFrom + 2 * timeoutUs; // replica 3 hears nothing for two timeouts: it leaves view 0
+  const slots = Array.from({ length: 30 }, (_, k) => T1 + k * 10_000);
+  let next = 0;
+  for (let now = START + 1_000; now <= START + 320_000; now += 1_000) {
+    net.outFilter = now >= cutFrom && now < cutTo ? (from, to) => from !== 3 && to !== 3 : () => true;
+    net.run(now);
+    while (next < slots.length && (slots[next] as number) - now <= 15_000) {
+      for (const w of ['wheel_a', 'wheel_b', 'wheel_c'] as const) write(net, w, next, slots[next] as number);
+      next++;
+    }
+  }
+  net.run(START + 340_000);
+  t.true(agreed(net, 3).counter('view-change.started') > 0, 'replica 3 left view 0 alone');
+  const leftForPeer = [0, 1, 2].reduce((n, i) => n + agreed(net, i).counter('view.left-for-peer'), 0);
+  t.true(leftForPeer > 0, 'the others left their view to bring it back');
+  const views = [0, 1, 2, 3].map((i) => net.at(i, (r, now) => r.health(now)).view);
+  t.true(views.every((v) => v === views[0] && v >= 1), `all in one view again: ${views.join(',')}`);
+  // Back in the view, replica 3 publishes the last slots on time like everyone.
+  const last = slots[slots.length - 1] as number;
+  for (const i of [0, 1, 2, 3]) {
+    const p = net.eventsOf(i, 'published').find((e) => e.slot.publishTimeUs === last);
+    t.truthy(p, `replica ${i} published the last slot`);
+  }
+  assertIdentical(t, net, [0, 1, 2, 3]);
+});

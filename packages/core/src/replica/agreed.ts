@@ -35,7 +35,7 @@
  *   committed; the replica executes it even when its own engine cannot (it refused the batch, or
  *   it left the view alone). Pre-prepares are relayed to peers that did not prepare them.
  */
-import type { AuthenticatedWrite, Batch, Body, PublishedSlot as WirePublishedSlot, ReplicaHealth, StateReply, StateRequest, Write, WriteBroadcast } from '@bftkvs/msgs';
+import type { AuthenticatedWrite, Batch, Body, NewView, PublishedSlot as WirePublishedSlot, ReplicaHealth, StateReply, StateRequest, Write, WriteBroadcast } from '@bftkvs/msgs';
 import { MAX_BATCH_WRITES, MAX_BODY_BYTES, MAX_STATE_CHUNKS, MAX_STATE_SLOTS, decodeBatch, decodeWrite, encodeBatch, encodeBody } from '@bftkvs/msgs';
 import type { CryptoSuite } from '../auth/crypto.js';
 import type { NodeKeys } from '../auth/keys.js';
@@ -207,8 +207,18 @@ export class AgreedReplica extends ReplicaBase {
   private readonly learned = new Map<number, Learned>();
   /** seq -> the primary's pre-prepare, relayed a round trip later to peers that did not prepare it. */
   private readonly relays = new Map<number, PendingRelay>();
+  /**
+   * Peers asking for a view above ours while we run ours normally, since when (rejoin rule):
+   * a correct replica that left the view alone stays out until the next view change.
+   */
+  private readonly excludedSinceUs = new Map<number, number>();
+  /** Peers that missed a pre-prepare in this view: they get the next ones relayed at once. */
+  private readonly eagerRelay = new Set<number>();
   /** When each replica last sent us a PBFT message. */
   private readonly heardUs = new Map<number, number>();
+  /** The latest NewView seen or sent (relayed to peers that missed it), and when, per peer. */
+  private newView: NewView | undefined;
+  private readonly newViewRelayedUs = new Map<number, number>();
   /** Replicas proven faulty by authenticated conflicting messages (engine 'equivocation'). */
   private readonly provenFaulty = new Set<number>();
   /** Peers whose ViewChange asks for a view above ours: they get our primary's pre-prepares relayed. */
@@ -364,6 +374,7 @@ export class AgreedReplica extends ReplicaBase {
       this.probe();
     }
     this.engine.tick(nowUs);
+    this.rejoinExcluded(nowUs);
     this.checkpointFallback(nowUs);
     this.retryTransfer(nowUs);
     this.afterEngineInput(nowUs);
@@ -570,15 +581,20 @@ export class AgreedReplica extends ReplicaBase {
     this.suspect(origin, 'equivocation', `writer '${writer}' gave two values to ${key}@${publishTimeUs}`, nowUs);
   }
 
-  /** Pending writes: drop the hopeless ones (no batch a correct backup accepts can still take them). */
+  /**
+   * Pending writes leave when their slot closes (judged for omission first). A write that can no
+   * longer be ordered (t − closeBefore more than ε + Δ + π in the past: no batch a correct backup
+   * accepts can take it) but whose slot has not closed — execution stalls, a view change is
+   * under way — waits for the closing batch; it is dropped unjudged a view-change timeout later.
+   */
   private scanPending(nowUs: number): void {
     const cb = this.config.timing.closeBeforeUs;
+    const stale = nowUs - this.tauToleranceUs - this.config.timing.viewChangeTimeoutUs;
     for (const [id, p] of this.pending) {
-      if (this.state.isClosed(p.publishTimeUs) || p.publishTimeUs - cb < nowUs - this.tauToleranceUs) {
-        this.judgeOmission(p, nowUs);
-        this.pending.delete(id);
-        this.count('pending.expired');
-      }
+      if (this.state.isClosed(p.publishTimeUs)) this.judgeOmission(p, nowUs);
+      else if (p.publishTimeUs - cb >= stale) continue;
+      this.pending.delete(id);
+      this.count('pending.expired');
     }
   }
 
@@ -603,6 +619,10 @@ export class AgreedReplica extends ReplicaBase {
   }
 
   private sendPbft(m: OutboundMessage): void {
+    // Our own commit counts for the learner too: the engine commits only once prepared, with a
+    // verified certificate its ViewChanges will carry.
+    if (m.msg.kind === 'commit') this.learn(this.id, m.msg, this.lastNowUs);
+    if (m.msg.kind === 'newView' && m.msg.newView.view > (this.newView?.view ?? -1)) this.newView = m.msg.newView;
     if (m.to === 'all') {
       for (let r = 0; r < this.config.replicas; r++) if (r !== this.id) this.sendSafe(r, m.msg);
     } else {
@@ -624,7 +644,9 @@ export class AgreedReplica extends ReplicaBase {
       case 'view':
         this.count('view.installed');
         this.emit({ kind: 'view', view: e.view, primary: e.primary });
-        for (const [peer, asked] of this.relayTo) if (asked <= e.view) this.relayTo.delete(peer);
+        for (const [peer, asked] of this.relayTo) if (asked < e.view) this.relayTo.delete(peer);
+        this.eagerRelay.clear();
+        this.excludedSinceUs.clear();
         // A Byzantine ViewChange can inflate the maximum (maxTauUs) arbitrarily, which would
         // push every later τ out of the backups' clock window and stall the view. The
         // (f+1)-th largest (robustMaxTauUs) is at most what some correct replica reported,
@@ -727,6 +749,9 @@ export class AgreedReplica extends ReplicaBase {
         if (nowUs - (this.heardUs.get(r) ?? Number.NEGATIVE_INFINITY) > this.config.timing.viewChangeTimeoutUs) continue;
         this.count('learner.relayed');
         this.sendSafe(r, x.msg);
+        // It missed one: for the rest of this view, relay the primary's pre-prepares to it at
+        // once (a faulty primary that skips or damages its copies costs it no time).
+        this.eagerRelay.add(r);
       }
     }
   }
@@ -738,19 +763,27 @@ export class AgreedReplica extends ReplicaBase {
       const seq = this.state.seq + 1;
       const e = this.learned.get(seq);
       if (e === undefined) break;
-      let chosen: { view: number; digest: Uint8Array; batch: Uint8Array } | undefined;
+      let chosen: { view: number; digest: Uint8Array; batch: Uint8Array; committedBySelf: boolean } | undefined;
       for (const [id, senders] of e.commits) {
         let n = 0;
         for (const r of senders) if (!faulty.has(r)) n++;
         if (n < needed) continue;
         const bar = id.indexOf('|');
         const b = e.batches.get(id.slice(bar + 1));
-        if (b !== undefined) chosen = { view: Number(id.slice(0, bar)), digest: b.digest, batch: b.batch };
+        if (b !== undefined) chosen = { view: Number(id.slice(0, bar)), digest: b.digest, batch: b.batch, committedBySelf: senders.has(this.id) };
         break;
       }
       if (chosen === undefined) break;
       this.learned.delete(seq);
       this.count('learner.executed');
+      if (!chosen.committedBySelf) {
+        // We know it is committed: say so, so that replicas whose quorum needs us are not left
+        // waiting on the faulty ones. Sound: a correct replica's commit now means "prepared, or
+        // provably committed"; any q − k such senders (k proven faulty) either are all prepared
+        // where correct (q − f correct prepared) or include one that knows it is committed.
+        this.count('learner.commit-sent');
+        this.broadcastSafe({ kind: 'commit', commit: { view: chosen.view, seq, digest: chosen.digest } });
+      }
       this.execute({ seq, view: chosen.view, batch: chosen.batch, digest: chosen.digest }, nowUs);
     }
     for (const seq of this.learned.keys()) if (seq <= this.state.seq) this.learned.delete(seq);
@@ -774,8 +807,10 @@ export class AgreedReplica extends ReplicaBase {
           return 'learner-only';
         }
         if (status.phase === 'normal' && pp.view === status.view) {
-          for (const [peer, asked] of this.relayTo) {
-            if (asked > status.view && peer !== from) {
+          for (let peer = 0; peer < this.config.replicas; peer++) {
+            if (peer === from || peer === this.id) continue;
+            const asked = this.relayTo.get(peer);
+            if ((asked !== undefined && asked >= status.view) || this.eagerRelay.has(peer)) {
               this.count('learner.relayed');
               this.sendSafe(peer, msg);
             }
@@ -785,13 +820,14 @@ export class AgreedReplica extends ReplicaBase {
         return 'engine';
       }
       case 'commit':
-        this.noteInView(from, msg.commit.view, status.view);
+        // Not a sign the sender is in the view: a replica that left it still sends commits for
+        // batches its learner proved committed (runLearner). Only prepares are.
         this.learn(from, msg, nowUs);
         return 'engine';
       case 'prepare': {
         const p = msg.prepare;
         this.noteInView(from, p.view, status.view);
-        if (p.replica === from && p.seq > this.state.seq && p.seq <= this.state.seq + this.sizing.watermarkWindowSeqs) {
+        if (p.replica === from && p.seq > this.state.seq - this.sizing.watermarkWindowSeqs && p.seq <= this.state.seq + this.sizing.watermarkWindowSeqs) {
           const id = `${p.view}:${p.seq}:${hex(p.digest)}`;
           let set = this.preparesSeen.get(id);
           if (set === undefined && this.preparesSeen.size < 4 * this.config.replicas * this.sizing.watermarkWindowSeqs) {
@@ -806,11 +842,26 @@ export class AgreedReplica extends ReplicaBase {
         // Re-proposals travel inside the NewView: a replica whose engine ignores this NewView
         // (it already asks for a later view) still needs their bytes.
         for (const pp of msg.newView.prePrepares) this.learn(from, { kind: 'prePrepare', prePrepare: pp }, nowUs);
+        if (msg.newView.view > (this.newView?.view ?? -1)) this.newView = msg.newView;
         return 'engine';
       case 'viewChange': {
         const vc = msg.viewChange;
-        if (vc.replica === from && vc.newView > status.view) {
+        if (vc.replica !== from) return 'engine';
+        if (vc.newView > status.view || (vc.newView === status.view && status.phase === 'normal')) {
           if (this.relayTo.size < this.config.replicas || this.relayTo.has(from)) this.relayTo.set(from, vc.newView);
+        }
+        if (vc.newView > status.view && status.phase === 'normal' && !this.excludedSinceUs.has(from)) this.excludedSinceUs.set(from, nowUs);
+        // A peer still asking for the view we run missed its NewView. The engine lets only the
+        // primary resend it; a faulty primary may not. The NewView is signed by its primary, so
+        // any replica can hand it on (the engine accepts a relayed NewView its primary signed).
+        const nv = this.newView;
+        if (vc.newView === status.view && status.phase === 'normal' && nv !== undefined && nv.view === status.view) {
+          const last = this.newViewRelayedUs.get(from);
+          if (last === undefined || nowUs - last >= this.sizing.retransmitIntervalUs) {
+            this.newViewRelayedUs.set(from, nowUs);
+            this.count('learner.new-view-relayed');
+            this.sendSafe(from, { kind: 'newView', newView: nv });
+          }
         }
         return 'engine';
       }
@@ -838,6 +889,35 @@ export class AgreedReplica extends ReplicaBase {
   /** A peer speaking normally in our view has rejoined it: stop relaying to it. */
   private noteInView(from: number, view: number, current: number): void {
     if (view >= current && this.relayTo.has(from)) this.relayTo.delete(from);
+    if (view >= current) this.excludedSinceUs.delete(from);
+  }
+
+  /**
+   * Rejoin rule. A replica that left the view alone (its timer fired across a partition or a
+   * loss burst; or a faulty primary starved it) ignores the view's messages until the next view
+   * change, which the others, progressing normally, never start. Meanwhile the view's quorums
+   * must include the faulty replicas, which can then delay every commit. So a replica that
+   * has seen a peer ask for a later view, continuously for 2 view-change timeouts while it ran
+   * its own view normally, moves to that view (at most N views ahead) — without blaming the
+   * primary. The cost: a faulty replica can force one view change per 2 timeouts; with the
+   * view change of PBFT that is safe, and it is counted (`view.left-for-peer`).
+   */
+  private rejoinExcluded(nowUs: number): void {
+    const status = this.engine.status();
+    if (status.phase !== 'normal' || this.excludedSinceUs.size === 0) return;
+    const waitUs = 2 * this.config.timing.viewChangeTimeoutUs;
+    for (const [peer, sinceUs] of this.excludedSinceUs) {
+      const asked = this.relayTo.get(peer);
+      if (asked === undefined || asked <= status.view) {
+        this.excludedSinceUs.delete(peer);
+        continue;
+      }
+      if (nowUs - sinceUs < waitUs) continue;
+      this.count('view.left-for-peer');
+      this.excludedSinceUs.clear();
+      this.engine.leaveView(Math.min(asked, status.view + this.config.replicas), `replica ${peer} has asked for view ${asked} for ${nowUs - sinceUs} us`, nowUs);
+      return;
+    }
   }
 
   /**
@@ -1085,9 +1165,12 @@ export class AgreedReplica extends ReplicaBase {
     for (const rec of fx.decided) this.decideInStore(rec, nowUs);
     for (const s of [...this.acceptedTau.keys()]) if (s <= c.seq) this.acceptedTau.delete(s);
     if (c.seq % this.sizing.checkpointIntervalSeqs === 0) {
+      // Keep what relays still due will look at.
+      let keepFrom = c.seq + 1;
+      for (const seq of this.relays.keys()) keepFrom = Math.min(keepFrom, seq);
       for (const id of this.preparesSeen.keys()) {
         const seq = Number(id.slice(id.indexOf(':') + 1, id.lastIndexOf(':')));
-        if (seq <= c.seq) this.preparesSeen.delete(id);
+        if (seq < keepFrom) this.preparesSeen.delete(id);
       }
     }
     if (this.target === undefined && !this.probeOpen) this.catchingUp = false;

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Checkpoint, PreparedProof, ViewChange } from '@bftkvs/msgs';
 import { MAX_BODY_BYTES, encodeBody } from '@bftkvs/msgs';
-import { MAX_AGREED_CHECKPOINT_INTERVAL, agreedSizing, viewChangeBytesBound } from './agreedSizing.js';
+import { MAX_AGREED_CHECKPOINT_INTERVAL, agreedSizing, newViewBytesBound, viewChangeBytesBound } from './agreedSizing.js';
 import { agreedConfig } from './_agreedKit.test.js';
 
 const BIG = Number.MAX_SAFE_INTEGER;
@@ -35,29 +35,48 @@ for (const [n, f] of [
   [9, 2],
   [13, 4],
 ] as const) {
-  test(`n=${n} f=${f}: a full watermark window of full batches fits one ViewChange frame`, (t) => {
+  test(`n=${n} f=${f}: a full watermark window of full batches fits one ViewChange frame, and one NewView frame when possible`, (t) => {
     const sz = agreedSizing(agreedConfig({}, {}, n, f));
     t.is(sz.quorum, Math.ceil((n + f + 1) / 2));
     t.true(sz.checkpointIntervalSeqs <= MAX_AGREED_CHECKPOINT_INTERVAL);
     t.is(sz.watermarkWindowSeqs % sz.checkpointIntervalSeqs, 0);
-    const vc = worstViewChange(n, sz.quorum, sz.watermarkWindowSeqs, sz.maxBatchBytes);
+    const L = sz.watermarkWindowSeqs;
+    const vc = worstViewChange(n, sz.quorum, L, sz.maxBatchBytes);
     const bytes = encodeBody({ kind: 'viewChange', viewChange: vc }).length;
     t.true(bytes <= MAX_BODY_BYTES, `${bytes} > ${MAX_BODY_BYTES}`);
-    t.true(bytes <= viewChangeBytesBound(sz.quorum, sz.watermarkWindowSeqs, sz.maxBatchBytes), 'the bound is an upper bound');
-    // ... and is tight enough to be useful: one more batch byte per certificate would not fit.
-    t.true(viewChangeBytesBound(sz.quorum, sz.watermarkWindowSeqs, sz.maxBatchBytes + 1) > MAX_BODY_BYTES || sz.maxBatchBytes === sz.engineMaxBatchBytes);
+    t.true(bytes <= viewChangeBytesBound(sz.quorum, L, sz.maxBatchBytes), 'the bound is an upper bound');
+    const nv = {
+      view: BIG,
+      viewChanges: Array.from({ length: sz.quorum }, () => vc),
+      prePrepares: Array.from({ length: L }, (_, i) => ({ view: BIG, seq: BIG - i, batch: new Uint8Array(sz.maxBatchBytes).fill(1) })),
+      replica: n - 1,
+      signature: new Uint8Array(64).fill(3),
+    };
+    const nvBytes = encodeBody({ kind: 'newView', newView: nv }).length;
+    t.true(nvBytes <= newViewBytesBound(sz.quorum, L, sz.maxBatchBytes), 'the NewView bound is an upper bound');
+    if (sz.newViewFits) {
+      t.true(nvBytes <= MAX_BODY_BYTES, `NewView ${nvBytes} > ${MAX_BODY_BYTES}`);
+      // Tight: one more byte per batch would not fit.
+      t.true(newViewBytesBound(sz.quorum, L, sz.maxBatchBytes + 1) > MAX_BODY_BYTES || sz.maxBatchBytes === sz.engineMaxBatchBytes);
+    } else {
+      t.true(n >= 13, 'only large clusters cannot fit a full-window NewView');
+    }
   });
 }
 
-test('the window holds the checkpoint interval, the pipeline and two retransmission intervals of cutting', (t) => {
+test('the window holds the checkpoint interval and the pipeline when a NewView allows it', (t) => {
   const config = agreedConfig({ timing: { networkDelayMs: 2, clockSkewMs: 1, processingMs: 0.2, batchIntervalMs: 1, viewChangeTimeoutMs: 100, checkpointInterval: 128 } });
   const sz = agreedSizing(config);
   const b = config.timing.batchIntervalUs;
   t.is(sz.checkpointIntervalSeqs, MAX_AGREED_CHECKPOINT_INTERVAL, 'a large configured interval is capped');
   t.is(sz.pipelineSeqs, Math.ceil((4 * 2_200 + 2 * 1_000) / b) + 2);
   t.is(sz.retransmitIntervalUs, 4 * 3_200 + b);
-  t.true(sz.watermarkWindowSeqs >= sz.checkpointIntervalSeqs + sz.pipelineSeqs + Math.ceil((2 * sz.retransmitIntervalUs) / b));
-  t.true(sz.watermarkWindowSeqs <= 256);
+  t.true(sz.newViewFits);
+  t.true(sz.watermarkWindowSeqs >= sz.checkpointIntervalSeqs + sz.pipelineSeqs, 'n = 4: the whole pipeline fits');
+  t.true(sz.maxBatchBytes >= 256 + 34 * 4);
+  const seven = agreedSizing(agreedConfig({ timing: { networkDelayMs: 2, clockSkewMs: 1, processingMs: 0.2, batchIntervalMs: 1, viewChangeTimeoutMs: 100, checkpointInterval: 8 } }, {}, 7, 2));
+  t.true(seven.newViewFits);
+  t.true(seven.watermarkWindowSeqs < seven.checkpointIntervalSeqs + seven.pipelineSeqs, 'n = 7: the window shrinks so that a NewView fits');
   const small = agreedSizing(agreedConfig({ timing: { networkDelayMs: 1, clockSkewMs: 0.5, processingMs: 0.2, batchIntervalMs: 2, viewChangeTimeoutMs: 30, checkpointInterval: 2 } }));
   t.is(small.checkpointIntervalSeqs, 2, 'a smaller configured interval is kept');
 });

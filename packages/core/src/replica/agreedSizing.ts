@@ -4,30 +4,28 @@
  * timing. Everything here is a function of the configuration only, so every replica computes
  * the same numbers.
  *
- * Why these bounds (docs/protocol.md, `agreed`, "Sizing"):
+ * Why these bounds (docs/protocol.md, `agreed`, "Checkpoints and sizing"):
  *
- * - **The window must hold the pipeline and a lagging replica.** The primary cuts at most one
- *   batch per b; a batch is committed three hops later and its checkpoint is stable one more
- *   hop later. The primary may only propose seqs in (h, h + L], and h moves only when a quorum
- *   — with f replicas silent, *every* correct replica — has executed and signed a checkpoint.
- *   A correct replica that lost a message is repaired by retransmission within two
- *   retransmission intervals R, so L holds K seqs, the batches in flight and 2R of cutting:
- *       pipeline = ceil((4(Δ + π) + 2ε) / b) + 2,
- *       R = clamp(4(Δ + π + ε) + b, b, viewChangeTimeout / 4),
- *       L = K · ceil((K + pipeline + ceil(2R / b)) / K)          (<= MAX_LOG_WINDOW).
- *   A smaller L makes the primary stall at the window edge, leaving gaps in τ longer than b,
- *   which the closeBefore bound does not allow.
- * - **A full window of certificates fits one ViewChange frame.** A ViewChange carries, per seq
- *   in the window, the batch and q − 1 signed prepares. With L certificates:
- *       VC(B) = VC_FIXED + q · CHECKPOINT + L · (CERT_FIXED + B + (q − 1) · PREPARE) <= MAX_BODY_BYTES,
- *   so B = floor((MAX_BODY_BYTES − VC_FIXED − q · CHECKPOINT) / L) − CERT_FIXED − (q − 1) · PREPARE.
- *   The constants are protobuf worst cases (8-byte varints for 53-bit integers), checked by
- *   agreedSizing.test.ts against a real encoded ViewChange.
- * - **K is small** (at most MAX_AGREED_CHECKPOINT_INTERVAL, and at most the configured
- *   `checkpointInterval`): the prepared-but-not-yet-stable seqs — what a ViewChange really
- *   carries — are about K + the pipeline, and a NewView carries q ViewChanges. Small K keeps
- *   typical NewViews inside one frame (a NewView with q full windows of full batches does not
- *   fit; that is the wire schema's known limit, counted as `send.oversize.newView`).
+ * - **A NewView for a full window fits one frame.** The window fills exactly when checkpoints
+ *   stop becoming stable — with f replicas silent, one correct replica that cannot vote is
+ *   enough — and that is when a view change is needed. A ViewChange carries, per seq of the
+ *   window, the batch and q − 1 signed prepares; a NewView carries q ViewChanges and a
+ *   re-proposal per seq. With L certificates of B-byte batches:
+ *       NV(L, B) = NV_FIXED + q·(VC_FIXED + q·CHECKPOINT)
+ *                  + L·(q·(CERT + B + (q − 1)·PREPARE) + PRE_PREPARE + B)  <= MAX_BODY_BYTES.
+ *   (Constants: protobuf worst cases — 8-byte varints for 53-bit integers — checked by
+ *   agreedSizing.test.ts against real encodings.) If the frame cannot hold even one typical
+ *   write per batch this way (q >= 5 with slow timing), L falls back to the ViewChange bound
+ *   (the brief's rule: one full ViewChange per frame) and NewViews with full windows of full
+ *   batches do not fit — counted as `send.oversize.newView`.
+ * - **The window should hold the pipeline.** The primary cuts at most one batch per b; a batch
+ *   is committed three hops later and its checkpoint is stable one more hop later, so
+ *       pipeline = ceil((4(Δ + π) + 2ε) / b) + 2,    L_wanted = K · ceil((K + pipeline) / K).
+ *   L is reduced from L_wanted (in steps of K, down to 2K) until the NewView bound holds, and
+ *   if even 2K is too much, K is reduced. A window smaller than the pipeline only matters at
+ *   the maximum cut rate (one batch per b, i.e. under load): the primary then waits for the
+ *   next stable checkpoint.
+ * - **K is small** (at most MAX_AGREED_CHECKPOINT_INTERVAL and the configured interval).
  *
  * A single write larger than B is still ordered, alone in its batch (up to what a PrePrepare
  * can carry), so no valid write is unorderable.
@@ -48,6 +46,10 @@ const CHECKPOINT_BYTES = 113;
 const PREPARE_BYTES = 122;
 /** One PreparedProof around its batch and prepares: view 9 + seq 9 + batch tag/len 4 + proof tag/len 4. */
 const CERT_FIXED_BYTES = 26;
+/** NewView body: tag + length 4, view 9, replica 2, signature 66. */
+const NV_FIXED_BYTES = 4 + 9 + 2 + 66;
+/** A re-proposed PrePrepare inside a NewView around its batch: view 9 + seq 9 + batch tag/len 4 + tag/len 4. */
+const NV_PRE_PREPARE_BYTES = 26;
 /** Batches smaller than this are not useful; below it the cluster is too large for the wire schema. */
 export const MIN_AGREED_BATCH_BYTES = 256;
 
@@ -64,11 +66,35 @@ export interface AgreedSizing {
   readonly maxBatchBytes: number;
   /** What a PrePrepare can carry at all (the engine's limit). */
   readonly engineMaxBatchBytes: number;
+  /** Whether a NewView for a full window of maxBatchBytes batches fits one frame. */
+  readonly newViewFits: boolean;
 }
 
 /** Worst-case encoded size of a ViewChange with `certs` certificates of `batchBytes` batches. */
 export function viewChangeBytesBound(quorum: number, certs: number, batchBytes: number): number {
   return VC_FIXED_BYTES + quorum * CHECKPOINT_BYTES + certs * (CERT_FIXED_BYTES + batchBytes + (quorum - 1) * PREPARE_BYTES);
+}
+
+/** Worst-case encoded size of a NewView of `quorum` such ViewChanges and `certs` re-proposals. */
+export function newViewBytesBound(quorum: number, certs: number, batchBytes: number): number {
+  return NV_FIXED_BYTES + quorum * viewChangeBytesBound(quorum, certs, batchBytes) + certs * (NV_PRE_PREPARE_BYTES + batchBytes);
+}
+
+/** The largest B with newViewBytesBound(q, L, B) <= MAX_BODY_BYTES (negative if none). */
+function newViewBatchBytes(quorum: number, certs: number): number {
+  const fixed = NV_FIXED_BYTES + quorum * (VC_FIXED_BYTES + quorum * CHECKPOINT_BYTES);
+  const perCertWithoutBatch = quorum * (CERT_FIXED_BYTES + (quorum - 1) * PREPARE_BYTES) + NV_PRE_PREPARE_BYTES;
+  return Math.floor((Math.floor((MAX_BODY_BYTES - fixed) / certs) - perCertWithoutBatch) / (quorum + 1));
+}
+
+/** The largest B with viewChangeBytesBound(q, L, B) <= MAX_BODY_BYTES. */
+function viewChangeBatchBytes(quorum: number, certs: number): number {
+  return Math.floor((MAX_BODY_BYTES - VC_FIXED_BYTES - quorum * CHECKPOINT_BYTES) / certs) - CERT_FIXED_BYTES - (quorum - 1) * PREPARE_BYTES;
+}
+
+/** A small write with its MAC vector, a signature and framing: what a batch must hold at least. */
+function typicalWriteBytes(n: number): number {
+  return 96 + 34 * n + 66;
 }
 
 export function agreedSizing(config: Pick<ClusterConfig, 'replicas' | 'f' | 'timing'>): AgreedSizing {
@@ -80,12 +106,23 @@ export function agreedSizing(config: Pick<ClusterConfig, 'replicas' | 'f' | 'tim
   const pipelineSeqs = Math.ceil((4 * (t.networkDelayUs + t.processingUs) + 2 * t.clockSkewUs) / b) + 2;
   const hopUs = t.networkDelayUs + t.processingUs + t.clockSkewUs;
   const retransmitIntervalUs = Math.max(b, Math.min(4 * hopUs + b, Math.floor(t.viewChangeTimeoutUs / 4)));
-  const k = Math.max(1, Math.min(MAX_AGREED_CHECKPOINT_INTERVAL, Math.floor(t.checkpointInterval)));
-  let l = k * Math.max(2, Math.ceil((k + pipelineSeqs + Math.ceil((2 * retransmitIntervalUs) / b)) / k));
-  if (l > MAX_LOG_WINDOW) l = Math.max(k, Math.floor(MAX_LOG_WINDOW / k) * k);
+  const kMax = Math.max(1, Math.min(MAX_AGREED_CHECKPOINT_INTERVAL, Math.floor(t.checkpointInterval)));
+  const wantedFor = (k: number): number => {
+    const w = k * Math.max(2, Math.ceil((k + pipelineSeqs) / k));
+    return w > MAX_LOG_WINDOW ? Math.max(2 * k, Math.floor(MAX_LOG_WINDOW / k) * k) : w;
+  };
   const engineMaxBatchBytes = MAX_BODY_BYTES - PRE_PREPARE_OVERHEAD_BYTES;
-  const perCert = Math.floor((MAX_BODY_BYTES - VC_FIXED_BYTES - quorum * CHECKPOINT_BYTES) / l);
-  let maxBatchBytes = perCert - CERT_FIXED_BYTES - (quorum - 1) * PREPARE_BYTES;
-  maxBatchBytes = Math.min(engineMaxBatchBytes, Math.max(MIN_AGREED_BATCH_BYTES, maxBatchBytes));
-  return { quorum, pipelineSeqs, retransmitIntervalUs, checkpointIntervalSeqs: k, watermarkWindowSeqs: l, maxBatchBytes, engineMaxBatchBytes };
+  const floor = Math.max(MIN_AGREED_BATCH_BYTES, typicalWriteBytes(n));
+  const done = (k: number, l: number, newViewFits: boolean): AgreedSizing => {
+    const b0 = newViewFits ? newViewBatchBytes(quorum, l) : viewChangeBatchBytes(quorum, l);
+    const maxBatchBytes = Math.min(engineMaxBatchBytes, Math.max(MIN_AGREED_BATCH_BYTES, b0));
+    return { quorum, pipelineSeqs, retransmitIntervalUs, checkpointIntervalSeqs: k, watermarkWindowSeqs: l, maxBatchBytes, engineMaxBatchBytes, newViewFits };
+  };
+  // The largest K (then the largest L >= 2K) for which a full-window NewView still fits.
+  for (let k = kMax; k >= 1; k--) {
+    let l = wantedFor(k);
+    while (l > 2 * k && newViewBatchBytes(quorum, l) < floor) l -= k;
+    if (newViewBatchBytes(quorum, l) >= floor) return done(k, l, true);
+  }
+  return done(kMax, wantedFor(kMax), false);
 }
