@@ -5,7 +5,7 @@
  * change only what they override and a replay with the printed flags is exact.
  */
 import type { ClusterConfig, ClusterInput, Mode } from '@bftkvs/core';
-import { MODES, createFuseRegistry, deriveTiming, minReplicas, parseClusterConfig } from '@bftkvs/core';
+import { MODES, agreedSizing, agreedWriteCapacity, createFuseRegistry, deriveTiming, minReplicas, parseClusterConfig } from '@bftkvs/core';
 import type { FuseRegistry } from '@bftkvs/core';
 import type { ClockOptions } from './clock.js';
 import { maxClockErrorUs } from './clock.js';
@@ -94,7 +94,11 @@ export function buildScenario(o: ScenarioOptions): Scenario {
   const minLeadUs = deriveTiming(mode, f, { networkDelayUs: delayUs, clockSkewUs, processingUs, batchIntervalUs }).minLeadUs;
   const leadUs = minLeadUs + leadExtraUs;
 
-  const workload = planWorkload(workloadPlanRng, { mode, f, replicas, leadUs });
+  const maxWritesPerSec =
+    mode === 'agreed'
+      ? agreedWriteCapacity(agreedSizing({ replicas, f, timing: { networkDelayUs: delayUs, processingUs, clockSkewUs, batchIntervalUs, viewChangeTimeoutUs, checkpointInterval } }), replicas, batchIntervalUs)
+      : undefined;
+  const workload = planWorkload(workloadPlanRng, { mode, f, replicas, leadUs, ...(maxWritesPerSec === undefined ? {} : { maxWritesPerSec }) });
   const fuse = createFuseRegistry();
   const input: ClusterInput = {
     cluster: {

@@ -52,6 +52,13 @@ export interface WorkloadShape {
   readonly replicas: number;
   /** The lead the configuration will have (µs), to size retention. */
   readonly leadUs: number;
+  /**
+   * Writes per second the cluster can order (agreed mode's capacity; undefined: no limit). The
+   * workload stays within half of it — writes of one slot arrive together — by lengthening the
+   * speed key's period: an overloaded agreed cluster misses slots by design (and says so), which
+   * is not what a run should test.
+   */
+  readonly maxWritesPerSec?: number;
 }
 
 function ms(us: number): number {
@@ -88,14 +95,20 @@ export function planWorkload(rng: Prng, shape: WorkloadShape): WorkloadPlan {
     crash ? { faultyWriters: 0, minWriters: Math.max(1, writerCount - f) } : { faultyWriters: f, minWriters: 2 * f + 1 };
 
   const speedWriters = crash ? n : Math.min(n, 3 * f + 1);
-  addKey('speed', 'wheel', speedWriters, rng.weighted<number>([[1, 10_000], [2, 20_000], [1, 50_000]]), { type: 'float64', fuse: 'median', ...masked(speedWriters) });
   const modeWriters = crash ? n : 2 * f + 1;
+  const poseWriters = crash ? n : 2 * f + 1;
+  let speedPeriodUs = rng.weighted<number>([[1, 10_000], [2, 20_000], [1, 50_000]]);
+  if (shape.maxWritesPerSec !== undefined) {
+    // mode and pose write at most every 50 ms.
+    const budget = shape.maxWritesPerSec / 2 - 20 * (modeWriters + poseWriters);
+    while (speedPeriodUs < 100_000 && (speedWriters * 1_000_000) / speedPeriodUs > budget) speedPeriodUs = speedPeriodUs === 10_000 ? 20_000 : speedPeriodUs === 20_000 ? 50_000 : 100_000;
+  }
+  addKey('speed', 'wheel', speedWriters, speedPeriodUs, { type: 'float64', fuse: 'median', ...masked(speedWriters) });
   addKey('mode', 'ctl', modeWriters, rng.pick([50_000, 100_000]), {
     type: { kind: 'enum', values: [...MODE_VALUES] },
     fuse: 'majority',
     ...masked(modeWriters),
   });
-  const poseWriters = crash ? n : 2 * f + 1;
   addKey('pose', 'imu', poseWriters, rng.pick([50_000, 100_000]), {
     type: { kind: 'float64[]', length: POSE_LENGTH },
     fuse: 'componentwiseMedian',

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Checkpoint, PreparedProof, ViewChange } from '@bftkvs/msgs';
 import { MAX_BODY_BYTES, encodeBody } from '@bftkvs/msgs';
-import { MAX_AGREED_CHECKPOINT_INTERVAL, agreedSizing, newViewBytesBound, viewChangeBytesBound } from './agreedSizing.js';
+import { MAX_AGREED_CHECKPOINT_INTERVAL, agreedSizing, agreedTypicalWriteBytes, agreedWriteCapacity, newViewBytesBound, viewChangeBytesBound } from './agreedSizing.js';
 import { agreedConfig } from './_agreedKit.test.js';
 
 const BIG = Number.MAX_SAFE_INTEGER;
@@ -79,4 +79,20 @@ test('the window holds the checkpoint interval and the pipeline when a NewView a
   t.true(seven.watermarkWindowSeqs < seven.checkpointIntervalSeqs + seven.pipelineSeqs, 'n = 7: the window shrinks so that a NewView fits');
   const small = agreedSizing(agreedConfig({ timing: { networkDelayMs: 1, clockSkewMs: 0.5, processingMs: 0.2, batchIntervalMs: 2, viewChangeTimeoutMs: 30, checkpointInterval: 2 } }));
   t.is(small.checkpointIntervalSeqs, 2, 'a smaller configured interval is kept');
+});
+
+test('write capacity: batches per second times the typical writes a batch holds (at least one)', (t) => {
+  const timing = { networkDelayUs: 1_000, processingUs: 200, clockSkewUs: 500, viewChangeTimeoutUs: 100_000, checkpointInterval: 32 };
+  const at = (replicas: number, f: number, batchIntervalUs: number) => {
+    const s = agreedSizing({ replicas, f, timing: { ...timing, batchIntervalUs } });
+    return { cap: agreedWriteCapacity(s, replicas, batchIntervalUs), perBatch: Math.floor((s.maxBatchBytes - 16) / agreedTypicalWriteBytes(replicas)) };
+  };
+  const n4 = at(4, 1, 1_000);
+  t.true(n4.perBatch >= 2, `N = 4 batches hold several writes (${n4.perBatch})`);
+  t.is(n4.cap, n4.perBatch * 1_000);
+  t.is(at(4, 1, 2_000).cap, n4.cap / 2, 'half the batches, half the writes');
+  // N = 8: a NewView-sized batch holds one typical write: the floor of one write per batch.
+  t.is(at(8, 2, 1_000).cap, 1_000);
+  // A write larger than a batch is still ordered alone.
+  t.is(agreedWriteCapacity(agreedSizing({ replicas: 4, f: 1, timing: { ...timing, batchIntervalUs: 1_000 } }), 4, 1_000, 100_000), 1_000);
 });

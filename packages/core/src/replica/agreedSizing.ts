@@ -31,7 +31,14 @@
  * can carry), so no valid write is unorderable.
  */
 import { MAX_BODY_BYTES, MAX_LOG_WINDOW } from '@bftkvs/msgs';
-import type { ClusterConfig } from '../cluster.js';
+import type { TimingConfig } from '../cluster.js';
+
+/** What the sizing depends on: N, f and part of the timing (the simulator sizes before it has a config). */
+export interface AgreedSizingInput {
+  readonly replicas: number;
+  readonly f: number;
+  readonly timing: Pick<TimingConfig, 'batchIntervalUs' | 'networkDelayUs' | 'processingUs' | 'clockSkewUs' | 'viewChangeTimeoutUs' | 'checkpointInterval'>;
+}
 
 /** Upper bound on K in agreed mode (see the module comment). */
 export const MAX_AGREED_CHECKPOINT_INTERVAL = 4;
@@ -93,11 +100,22 @@ function viewChangeBatchBytes(quorum: number, certs: number): number {
 }
 
 /** A small write with its MAC vector, a signature and framing: what a batch must hold at least. */
-function typicalWriteBytes(n: number): number {
+export function agreedTypicalWriteBytes(n: number): number {
   return 96 + 34 * n + 66;
 }
 
-export function agreedSizing(config: Pick<ClusterConfig, 'replicas' | 'f' | 'timing'>): AgreedSizing {
+/**
+ * How many typical writes per second agreed mode can order: one batch per batch interval b, each
+ * holding floor(maxBatchBytes / write) writes (at least one). A workload above this (or near it:
+ * writes of one slot arrive together) makes writes miss their slot's close, and backups then
+ * suspect the primary of censorship — a view change each time. Size keys and b from it.
+ */
+export function agreedWriteCapacity(sizing: AgreedSizing, replicas: number, batchIntervalUs: number, writeBytes = agreedTypicalWriteBytes(replicas)): number {
+  const perBatch = Math.max(1, Math.floor((sizing.maxBatchBytes - 16) / writeBytes));
+  return Math.floor((perBatch * 1_000_000) / batchIntervalUs);
+}
+
+export function agreedSizing(config: AgreedSizingInput): AgreedSizing {
   const n = config.replicas;
   const f = config.f;
   const quorum = Math.ceil((n + f + 1) / 2);
@@ -112,7 +130,7 @@ export function agreedSizing(config: Pick<ClusterConfig, 'replicas' | 'f' | 'tim
     return w > MAX_LOG_WINDOW ? Math.max(2 * k, Math.floor(MAX_LOG_WINDOW / k) * k) : w;
   };
   const engineMaxBatchBytes = MAX_BODY_BYTES - PRE_PREPARE_OVERHEAD_BYTES;
-  const floor = Math.max(MIN_AGREED_BATCH_BYTES, typicalWriteBytes(n));
+  const floor = Math.max(MIN_AGREED_BATCH_BYTES, agreedTypicalWriteBytes(n));
   const done = (k: number, l: number, newViewFits: boolean): AgreedSizing => {
     const b0 = newViewFits ? newViewBatchBytes(quorum, l) : viewChangeBatchBytes(quorum, l);
     const maxBatchBytes = Math.min(engineMaxBatchBytes, Math.max(MIN_AGREED_BATCH_BYTES, b0));
