@@ -126,3 +126,32 @@ test('known limitation: a replica isolated past the timeout leaves the view alon
   t.true(lagger.transfers >= 3, describe(r));
   t.true(lagger.lastSeq >= r.maxCorrectSeq - 2 * 8 - 3, describe(r));
 });
+
+test('adoptCheckpoint: with f replicas silent, a replica that installed a state f+1 others vouch for votes for it, and checkpoints become stable again', (t) => {
+  const c = new LockStep(4, 1);
+  // Seqs 1..4 commit at 0, 1, 2 while replica 3 hears nothing; replica 1 then crashes before its
+  // checkpoint vote for seq 4 gets out. 0 and 2 vote: two votes, short of the quorum of 3.
+  c.filter = (s) => s.to !== 3 && s.from !== 3 && !(s.from === 1 && s.msg.kind === 'checkpoint');
+  const p = c.engines[0] as PbftEngine;
+  for (let i = 1; i <= 4; i++) p.propose(batchAt(i), 0);
+  c.run(0);
+  t.is(c.engines[0]?.status().lowWatermark, 0, 'no quorum for the checkpoint at seq 4');
+  c.filter = (s) => s.to !== 1 && s.from !== 1;
+  const lagger = c.engines[3] as PbftEngine;
+  const votes = c.sent.filter((x) => x.msg.kind === 'checkpoint' && x.to === 3 && x.from !== 1);
+  t.is(votes.length, 2);
+  for (const s of votes) lagger.receive(s.from, s.msg, 1_000);
+  const vote = votes[0]?.msg;
+  if (vote?.kind !== 'checkpoint') return t.fail();
+  // The embedder fetched and verified the state (f+1 vouch for it); a quorum proof cannot exist.
+  t.false(lagger.installCheckpoint(4, vote.checkpoint.stateDigest, 2_000));
+  t.false(lagger.adoptCheckpoint(4, sha256(new Uint8Array([9])).slice(0, 7), 2_000), 'not a state digest');
+  t.true(lagger.adoptCheckpoint(4, vote.checkpoint.stateDigest, 2_000));
+  t.is(lagger.status().lastExecuted, 4);
+  c.run(2_000);
+  for (const r of [0, 2, 3]) t.is(c.engines[r]?.status().lowWatermark, 4, `replica ${r}: the lagger's vote completed the quorum`);
+  // And the three correct replicas go on without replica 1.
+  for (let i = 5; i <= 8; i++) p.propose(batchAt(i), 3_000);
+  c.run(3_000);
+  for (const r of [0, 2, 3]) t.like(c.engines[r]?.status(), { lastExecuted: 8, lowWatermark: 8 });
+});

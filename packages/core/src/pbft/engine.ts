@@ -199,6 +199,49 @@ export class PbftEngine {
   }
 
   /**
+   * The embedder installed the state after `seq` with digest `stateDigest` without a quorum proof
+   * — f+1 signed checkpoints (or state replies) from distinct replicas not proven faulty vouch
+   * for it, so a correct replica reached it. That happens when the proof cannot form without this
+   * replica: with f replicas silent a quorum is every correct replica, and a replica left behind
+   * cannot vote for a state it does not have — the others' windows then fill and everything
+   * stops (the simulator found this: one crashed replica and one that fell behind). The engine
+   * continues after `seq` and votes for it, which completes the quorum. Voting is truthful: the
+   * state is this replica's. Its ViewChanges carry no certificates for the skipped seqs, which it
+   * never prepared. Returns whether the engine moved.
+   */
+  adoptCheckpoint(seq: number, stateDigest: Uint8Array, nowUs: number): boolean {
+    let accepted = false;
+    this.guarded(nowUs, () => {
+      if (this.doInstallCheckpoint(seq, stateDigest)) {
+        accepted = true;
+        this.afterInput();
+        return;
+      }
+      if (seq <= this.lastExecuted || stateDigest.length !== DIGEST_BYTES) {
+        this.count('ignored.adopt');
+        return;
+      }
+      this.lastExecuted = seq;
+      if (this.nextSeq <= seq) this.nextSeq = seq + 1;
+      this.transfer.reached(seq, { anyReason: true });
+      this.count('state-adopted');
+      this.noteProgress();
+      if (seq % this.cfg.checkpointIntervalSeqs === 0) {
+        const cp: Checkpoint = { seq, stateDigest, replica: this.cfg.self, signature: EMPTY };
+        cp.signature = this.opts.sign(checkpointSigningBytes(seq, stateDigest, this.cfg.self));
+        trustCheckpoint(this.sigCache, cp);
+        this.ownCheckpoint = cp;
+        this.checkpoints.add(cp);
+        this.broadcast({ kind: 'checkpoint', checkpoint: cp });
+        this.refreshStable();
+      }
+      this.afterInput();
+      accepted = true;
+    });
+    return accepted;
+  }
+
+  /**
    * The embedder suspects the primary (e.g. it censors writes it was sent): leave the view.
    * Ignored by the primary itself and during a view change.
    */

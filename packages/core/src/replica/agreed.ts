@@ -1497,7 +1497,9 @@ export class AgreedReplica extends ReplicaBase {
           this.count('state.install-unproven');
           continue;
         }
-        this.count('state.installed-without-engine');
+        // The engine continues after it and votes for it: with f replicas silent, the others
+        // need this replica's vote to make any later checkpoint stable (PbftEngine.adoptCheckpoint).
+        this.count(this.engine.adoptCheckpoint(c.seq, c.digest, nowUs) ? 'state.adopted-by-engine' : 'state.installed-without-engine');
       }
       this.installState(c, nowUs);
       return true;

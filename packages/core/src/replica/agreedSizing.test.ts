@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Checkpoint, PreparedProof, ViewChange } from '@bftkvs/msgs';
 import { MAX_BODY_BYTES, encodeBody } from '@bftkvs/msgs';
-import { MAX_AGREED_CHECKPOINT_INTERVAL, agreedSizing, agreedTypicalWriteBytes, agreedWriteCapacity, newViewBytesBound, viewChangeBytesBound } from './agreedSizing.js';
+import { MAX_AGREED_CHECKPOINT_INTERVAL, agreedCapacityWarning, agreedSizing, configuredWriteRate, agreedTypicalWriteBytes, agreedWriteCapacity, newViewBytesBound, viewChangeBytesBound } from './agreedSizing.js';
 import { agreedConfig } from './_agreedKit.test.js';
 
 const BIG = Number.MAX_SAFE_INTEGER;
@@ -95,4 +95,11 @@ test('write capacity: batches per second times the typical writes a batch holds 
   t.is(at(8, 2, 1_000).cap, 1_000);
   // A write larger than a batch is still ordered alone.
   t.is(agreedWriteCapacity(agreedSizing({ replicas: 4, f: 1, timing: { ...timing, batchIntervalUs: 1_000 } }), 4, 1_000, 100_000), 1_000);
+});
+
+test('capacity warning: only for agreed clusters whose keys allow more than half the capacity', (t) => {
+  const light = agreedConfig();
+  t.is(agreedCapacityWarning(light), undefined, `${configuredWriteRate(light)} writes/s`);
+  const heavy = agreedConfig({}, { periodMs: 1 });
+  t.regex(agreedCapacityWarning(heavy) ?? '', /writes\/s but agreed mode orders about \d+ writes\/s/);
 });

@@ -31,7 +31,7 @@
  * can carry), so no valid write is unorderable.
  */
 import { MAX_BODY_BYTES, MAX_LOG_WINDOW } from '@bftkvs/msgs';
-import type { TimingConfig } from '../cluster.js';
+import type { ClusterConfig, TimingConfig } from '../cluster.js';
 
 /** What the sizing depends on: N, f and part of the timing (the simulator sizes before it has a config). */
 export interface AgreedSizingInput {
@@ -143,4 +143,28 @@ export function agreedSizing(config: AgreedSizingInput): AgreedSizing {
     if (newViewBatchBytes(quorum, l) >= floor) return done(k, l, true);
   }
   return done(kMax, wantedFor(kMax), false);
+}
+
+/** Every writer of every key writing once per period: the workload the keys allow (writes/s). */
+export function configuredWriteRate(config: Pick<ClusterConfig, 'keys'>): number {
+  let rate = 0;
+  for (const k of config.keys.values()) rate += (k.writers.length * 1_000_000) / k.grid.periodUs;
+  return rate;
+}
+
+/**
+ * A warning when an agreed-mode cluster's keys allow more writes per second than half of what it
+ * can order (see agreedWriteCapacity), or undefined. Not an error: writers may write less often
+ * than every grid point.
+ */
+export function agreedCapacityWarning(config: ClusterConfig): string | undefined {
+  if (config.mode !== 'agreed') return undefined;
+  const capacity = agreedWriteCapacity(agreedSizing(config), config.replicas, config.timing.batchIntervalUs);
+  const rate = configuredWriteRate(config);
+  if (rate <= capacity / 2) return undefined;
+  return (
+    `the keys allow ${Math.round(rate)} writes/s but agreed mode orders about ${capacity} writes/s with N = ${config.replicas} and ` +
+    `batchIntervalMs ${config.timing.batchIntervalUs / 1000}; above half of that, writes miss their slot and the primary is suspected ` +
+    `of censorship (docs/protocol.md, agreed, throughput). Lengthen key periods, shorten batchIntervalMs, or use fast mode.`
+  );
 }

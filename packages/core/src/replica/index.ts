@@ -5,7 +5,7 @@ export { IDLE_TICK_US, ReplicaBase } from './base.js';
 export { CrashReplica } from './crash.js';
 export { AgreedReplica } from './agreed.js';
 export type { AgreedSizing, AgreedSizingInput } from './agreedSizing.js';
-export { MAX_AGREED_CHECKPOINT_INTERVAL, agreedSizing, agreedTypicalWriteBytes, agreedWriteCapacity, viewChangeBytesBound } from './agreedSizing.js';
+export { MAX_AGREED_CHECKPOINT_INTERVAL, agreedCapacityWarning, agreedSizing, configuredWriteRate, agreedTypicalWriteBytes, agreedWriteCapacity, viewChangeBytesBound } from './agreedSizing.js';
 export type { AgreedSnapshot, AgreedStateParams, BatchEffects, SlotRecord, StateContribution, WriteRef } from './agreedState.js';
 export { AgreedState } from './agreedState.js';
 export type { EquivocationEvidence, FastReplicaOptions, SyncComponent, SyncFactory, SyncHost } from './fast.js';
