@@ -21,7 +21,7 @@ test('target profiles interpolate and report their slope', (t) => {
 });
 
 test('the scenario catalogue is consistent: ids, times, expectation vs f', (t) => {
-  t.deepEqual(SCENARIO_NAMES.length, 9);
+  t.deepEqual(SCENARIO_NAMES.length, 10);
   for (const s of Object.values(SCENARIOS)) t.notThrows(() => validateScenario(s), s.name);
   t.is(faultyNodeCounts(SCENARIOS['beyond-f-sensors'].faults).sensors, 2);
   t.is(faultyNodeCounts(SCENARIOS['beyond-f-replicas'].faults).replicas, 2);

@@ -213,8 +213,8 @@ function faultEvents(applied: readonly ScenarioFault[], notModelled: readonly Sc
   return ev;
 }
 
-/** Tracks consecutive bad/good periods per node and emits suspected/unsuspected events. */
-class SuspicionMonitor {
+/** Tracks consecutive bad/good periods per node and emits suspected/unsuspected events (also used on a distributed run's traces, distributed/collect.ts). */
+export class SuspicionMonitor {
   private readonly bad = new Map<string, number>();
   private readonly good = new Map<string, number>();
   private readonly suspected = new Set<string>();

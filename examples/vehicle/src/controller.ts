@@ -260,7 +260,8 @@ export class CruiseController {
   private readonly faults: readonly ControllerFault[];
   private s: PidState = INITIAL_PID_STATE;
   private lastPublishedU: number | undefined;
-  private lastPublishUs = -1;
+  // Publish times are run times: negative during a distributed run's pre-roll.
+  private lastPublishUs = Number.NEGATIVE_INFINITY;
 
   constructor(opts: CruiseControllerOptions) {
     this.id = opts.id;
@@ -283,7 +284,7 @@ export class CruiseController {
   reset(): void {
     this.s = INITIAL_PID_STATE;
     this.lastPublishedU = undefined;
-    this.lastPublishUs = -1;
+    this.lastPublishUs = Number.NEGATIVE_INFINITY;
   }
 
   step(input: PidInput): ControllerOutput {

@@ -26,13 +26,24 @@ export interface VehicleKeyConfig {
   readonly writers: readonly string[];
   readonly fuse: string;
   readonly faultyWriters: number;
+  /** Fewest contributions for a slot to publish; absent: what the fuse needs to mask faultyWriters. */
+  readonly minWriters?: number;
 }
 
 /** Key schemas for a LET grid of `periodUs` (sensor and control period alike). */
-export function vehicleKeys(periodUs = 10_000, faultyWriters = 1): Readonly<Record<string, VehicleKeyConfig>> {
+export function vehicleKeys(periodUs = 10_000, faultyWriters = 1, minWriters?: number): Readonly<Record<string, VehicleKeyConfig>> {
   if (!Number.isSafeInteger(periodUs) || periodUs <= 0 || periodUs % 1000 !== 0) throw new RangeError('periodUs must be a positive whole number of ms');
+  const min = minWriters === undefined ? {} : { minWriters };
   return {
-    [SPEED_KEY]: { type: { kind: 'float64', min: 0, max: 150 }, periodMs: periodUs / 1000, offsetMs: 0, writers: [...SENSOR_IDS], fuse: 'median', faultyWriters },
-    [COMMAND_KEY]: { type: { kind: 'float64[]', length: COMMAND_VECTOR_LENGTH }, periodMs: periodUs / 1000, offsetMs: 0, writers: [...CONTROLLER_IDS], fuse: 'componentwiseMedian', faultyWriters },
+    [SPEED_KEY]: { type: { kind: 'float64', min: 0, max: 150 }, periodMs: periodUs / 1000, offsetMs: 0, writers: [...SENSOR_IDS], fuse: 'median', faultyWriters, ...min },
+    [COMMAND_KEY]: { type: { kind: 'float64[]', length: COMMAND_VECTOR_LENGTH }, periodMs: periodUs / 1000, offsetMs: 0, writers: [...CONTROLLER_IDS], fuse: 'componentwiseMedian', faultyWriters, ...min },
   };
 }
+
+/**
+ * The keys of the distributed testbed (launch/config/vehicle.yaml): a 50 ms grid, and
+ * minWriters 2 with no declared masking. The median of three still masks one wrong value, and
+ * a slot still publishes when one writer's node is down — a crash or a liar, not both at once.
+ * Requiring all three (faultyWriters 1) would turn every node crash into missed slots.
+ */
+export const DISTRIBUTED_KEYS = vehicleKeys(50_000, 0, 2);

@@ -51,6 +51,8 @@ export interface RunSummary {
   readonly writeLatency: LatencyStats | null;
   readonly writeLatencyByKey: Readonly<Record<string, LatencyStats>>;
   readonly verdict: { readonly status: VerdictStatus; readonly text: string };
+  /** The run's notes (loop, protocol mode, replica counters, timer lag, machine load, ...). */
+  readonly notes: Readonly<Record<string, string | number | boolean>>;
 }
 
 const us2s = (us: number): number => Math.round(us) / 1e6;
@@ -126,6 +128,7 @@ export function summarize(record: RunRecord): RunSummary {
     writeLatency: lat,
     writeLatencyByKey: latByKey,
     verdict,
+    notes: m.notes ?? {},
   };
 }
 
@@ -311,6 +314,7 @@ export function renderReportHtml(record: RunRecord, opts: ReportOptions = {}): s
     row('nodes suspected', susText(sum), baseSum ? susText(baseSum) : undefined),
     row('write latency', escapeXml(latText(sum.writeLatency)), baseSum ? escapeXml(latText(baseSum.writeLatency)) : undefined),
     sum.notModelled.length > 0 ? row('not modelled in this loop', sum.notModelled.map(escapeXml).join('<br>')) : '',
+    Object.keys(sum.notes).length > 0 ? row('run notes', Object.entries(sum.notes).map(([k, v]) => `${escapeXml(k)}: ${escapeXml(String(v))}`).join('<br>')) : '',
     '</table>',
   ].join('\n');
 

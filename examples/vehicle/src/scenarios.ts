@@ -64,7 +64,8 @@ export type ScenarioName =
   | 'controller-wrong-output'
   | 'network-delay-loss'
   | 'beyond-f-sensors'
-  | 'beyond-f-replicas';
+  | 'beyond-f-replicas'
+  | 'showcase';
 
 export type Expectation =
   | { readonly kind: 'withinF'; readonly note: string }
@@ -141,17 +142,21 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = Object.freeze
     ...COMMON,
     name: 'replica-equivocating',
     title: 'One replica equivocating',
-    description: 'replica-2 sends different slot contents and votes to different replicas from 20 s to 40 s.',
+    description:
+      'replica-2 equivocates from 20 s to 40 s: the writes of its node (sensor-c, controller-c) reach replica 3 with values +50, re-authenticated with its own keys, while replicas 0 and 1 get the truth.',
     faults: [
       {
         kind: 'equivocate',
         nodeId: 'replica-2',
         fromUs: FAULT_AT,
         toUs: 40 * S,
-        detail: 'reports a different value for each slot to each peer; votes for conflicting proposals',
+        detail: "its node's writes reach replica 3 with +50, replicas 0 and 1 with the true value",
       },
     ],
-    expectation: { kind: 'withinF', note: 'Agreement among the 3 correct replicas; replica-2 named as equivocating.' },
+    expectation: {
+      kind: 'withinF',
+      note: "The median masks the lie at replica 3, and synchronisation repairs replica 3's slots to what the others hold (its REPAIRED count). replica-2 is not named: the lie reached one replica, fewer than the f+1 reports that prove equivocation.",
+    },
     baseline: {
       faults: [{ kind: 'controller', nodeId: BASELINE_CONTROLLER_ID, fault: { kind: 'random', fromUs: FAULT_AT, toUs: 40 * S, seed: 2 } }],
       note: 'No replicas to out-vote it: its single node turning Byzantine sends arbitrary commands for 20 s.',
@@ -207,16 +212,38 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = Object.freeze
     description: 'replica-1 crashes at 20 s (no restart) and replica-2 equivocates from 20 s: 2 faulty replicas with f = 1.',
     faults: [
       { kind: 'crash', nodeId: 'replica-1', atUs: FAULT_AT },
-      { kind: 'equivocate', nodeId: 'replica-2', fromUs: FAULT_AT, detail: 'reports a different value for each slot to each peer; votes for conflicting proposals' },
+      { kind: 'equivocate', nodeId: 'replica-2', fromUs: FAULT_AT, detail: "its node's writes reach replica 3 with +50, replicas 0 and 1 with the true value" },
     ],
     expectation: {
       kind: 'beyondF',
-      whatFails: 'No quorum of 2f+1 = 3 correct replicas: slots can no longer be agreed (agreed mode) or synchronised (fast mode).',
+      whatFails:
+        'With node 1 down only sensor-a and the equivocating sensor-c write: replica 3 fuses the median of two, half of it the lie, and the actuator there applies commands nobody computed (fast mode repairs the slots only after they were used).',
       howReported: 'Deadline misses / unagreed slots counted, the actuator fails safe (coasts), replicas suspected in diagnostics; tracking bound exceeded.',
     },
     baseline: {
       faults: [{ kind: 'crash', nodeId: BASELINE_CONTROLLER_ID, atUs: FAULT_AT }],
       note: 'Its single compute node crashes for good: the actuator coasts to the end.',
+    },
+  },
+  showcase: {
+    ...COMMON,
+    name: 'showcase',
+    durationUs: 36 * S,
+    title: 'Showcase: three faults in turn',
+    description: 'sensor-c reads 3 m/s too fast from 6 s to 14 s, controller-a outputs random commands from 14 s to 22 s, replica-1 crashes at 22 s and restarts empty at 28 s: one faulty node at a time.',
+    faults: [
+      { kind: 'sensor', nodeId: 'sensor-c', fault: { kind: 'offset', fromUs: 6 * S, toUs: 14 * S, offsetMps: 3 } },
+      { kind: 'controller', nodeId: 'controller-a', fault: { kind: 'random', fromUs: 14 * S, toUs: 22 * S, seed: 3 } },
+      { kind: 'crash', nodeId: 'replica-1', atUs: 22 * S, restartAtUs: 28 * S },
+    ],
+    expectation: { kind: 'withinF', note: 'At most one faulty node at any time: median fusion masks each in turn.' },
+    baseline: {
+      faults: [
+        { kind: 'sensor', nodeId: BASELINE_SENSOR_ID, fault: { kind: 'offset', fromUs: 6 * S, toUs: 14 * S, offsetMps: 3 } },
+        { kind: 'controller', nodeId: BASELINE_CONTROLLER_ID, fault: { kind: 'random', fromUs: 14 * S, toUs: 22 * S, seed: 3 } },
+        { kind: 'crash', nodeId: BASELINE_CONTROLLER_ID, atUs: 22 * S, restartAtUs: 28 * S },
+      ],
+      note: 'Each fault hits its only sensor, its only controller, then its only compute node.',
     },
   },
 });

@@ -3,6 +3,7 @@
  * Each subcommand lives in src/commands/<name>.ts and registers itself on the program.
  */
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEcho } from './commands/echo.js';
 import { registerKeygen } from './commands/keygen.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerEcho(program);
   registerStatus(program);
   registerSim(program);
+  registerBench(program);
   return program;
 }
 

@@ -1,13 +1,22 @@
 /**
- * `bftkvs demo`: the main job of the quick start. Until the multi-process vehicle testbed
- * exists, it is a scripted run of one replica's core: three redundant wheel-speed sensors
- * (one of them lying) write on a 10 ms LET grid, the median fuses them, and a controller
- * reads fresh values; then the same store refuses the writes the semantics forbid.
+ * `bftkvs demo`: the main job of the quick start — the distributed vehicle testbed
+ * (examples/vehicle/src/distributed): sensors, controllers, an actuator, a world simulator and 4
+ * KVS replicas as separate processes on 127.0.0.1, scenarios with faults, each against an
+ * unreplicated baseline, and a report. The testbed is an example built on the packages, so the
+ * CLI runs its entry script as a child process instead of importing it (imports point from
+ * examples to packages, never back).
+ *
+ * `bftkvs demo --tour` is the earlier scripted run of one replica's core: three redundant
+ * wheel-speed sensors (one of them lying) write on a 10 ms LET grid, the median fuses them, a
+ * controller reads fresh values, and the store refuses the writes the semantics forbid.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { KvsError } from '@bftkvs/core';
 import { SlotStore, createFuseRegistry, formatUs, parseKeySchemas } from '@bftkvs/core';
+import { REPO_ROOT } from './launch.js';
 
 export interface CoreTourOptions {
   readonly durationMs: number;
@@ -96,13 +105,82 @@ function positiveInt(raw: string): number {
   return n;
 }
 
+/** The testbed's entry script, run from source like every bftkvs program. */
+export const VEHICLE_DEMO_ENTRY = join(REPO_ROOT, 'examples', 'vehicle', 'src', 'distributed', 'demoMain.ts');
+
+const SCENARIO_NAME = /^[a-z0-9,-]+$/;
+
+function scenarioList(raw: string): string {
+  if (!SCENARIO_NAME.test(raw)) throw new InvalidArgumentError('expected a scenario name, a comma-separated list, or all');
+  return raw;
+}
+
+function seconds(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(n >= 2 && n <= 3600)) throw new InvalidArgumentError('expected seconds between 2 and 3600');
+  return n;
+}
+
+function nonNegativeInt(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+export interface VehicleDemoOptions {
+  readonly scenario?: string;
+  readonly duration?: number;
+  readonly out?: string;
+  readonly seed?: number;
+  readonly verbose?: boolean;
+}
+
+/** The child's argv for the options (validated by commander already). */
+export function vehicleDemoArgs(o: VehicleDemoOptions): string[] {
+  return [
+    ...(o.scenario !== undefined ? ['--scenario', o.scenario] : []),
+    ...(o.duration !== undefined ? ['--duration', String(o.duration)] : []),
+    ...(o.out !== undefined ? ['--out', o.out] : []),
+    ...(o.seed !== undefined ? ['--seed', String(o.seed)] : []),
+    ...(o.verbose === true ? ['--verbose'] : []),
+  ];
+}
+
+/** Runs the testbed with the terminal attached; resolves with its exit code. Ctrl-C reaches it too. */
+export function runVehicleDemo(o: VehicleDemoOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@bftkvs/source', '--import', import.meta.resolve('tsx'), VEHICLE_DEMO_ENTRY, ...vehicleDemoArgs(o)], { stdio: 'inherit' });
+    const forward = (sig: NodeJS.Signals): void => {
+      child.kill(sig);
+    };
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal !== null ? 128 + 2 : 1));
+    });
+  });
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the main demo (currently: a scripted tour of the timed KVS core with a lying sensor)')
-    .option('--duration-ms <ms>', 'simulated duration', positiveInt, 1000)
-    .option('--liar-from-ms <ms>', 'when the third sensor starts lying', positiveInt, 300)
-    .action((o: { durationMs: number; liarFromMs: number }) => {
-      runCoreTour({ durationMs: o.durationMs, liarFromMs: o.liarFromMs, print: (l) => process.stdout.write(`${l}\n`) });
+    .description('the distributed vehicle testbed: cruise control on 4 KVS replicas with faults injected, against an unreplicated baseline; writes an HTML report, summary.json and an MCAP recording')
+    .option('--scenario <name>', 'showcase (default: three faults in turn, ~1 min), nominal, sensor-stuck, sensor-lying, replica-crash-restart, replica-equivocating, controller-wrong-output, network-delay-loss, beyond-f-sensors, beyond-f-replicas, a comma-separated list, or all', scenarioList)
+    .option('--duration <s>', "seconds of run time per scenario (default: the scenario's)", seconds)
+    .option('--out <dir>', 'where the reports go (default vehicle-report/)')
+    .option('--seed <n>', 'sensor noise and random-fault seed (default 1)', nonNegativeInt)
+    .option('--verbose', "print every process's log lines")
+    .option('--tour', 'instead: the scripted tour of one replica\'s core (no processes)')
+    .option('--duration-ms <ms>', 'with --tour: simulated duration', positiveInt, 1000)
+    .option('--liar-from-ms <ms>', 'with --tour: when the third sensor starts lying', positiveInt, 300)
+    .action(async (o: VehicleDemoOptions & { tour?: boolean; durationMs: number; liarFromMs: number }) => {
+      if (o.tour === true) {
+        runCoreTour({ durationMs: o.durationMs, liarFromMs: o.liarFromMs, print: (l) => process.stdout.write(`${l}\n`) });
+        return;
+      }
+      process.exitCode = await runVehicleDemo(o);
     });
 }

@@ -45,27 +45,37 @@ function tsxImport(): string {
   }
 }
 
-/** Maps `pkg="bftkvs" exec="X"` to `node --conditions=@bftkvs/source --import tsx <bin>/X.ts`. */
-export function bftkvsNodeResolver(binDir: string): NodeResolver {
+/**
+ * Maps `pkg="bftkvs" exec="X"` to `node --conditions=@bftkvs/source --import tsx <bin>/X.ts`,
+ * looking in each of `binDirs` in turn (the KVS nodes, then the vehicle testbed's nodes).
+ */
+export function bftkvsNodeResolver(binDirs: string | readonly string[]): NodeResolver {
+  const dirs = typeof binDirs === 'string' ? [binDirs] : binDirs;
   return ({ pkg, exec }) => {
     if (pkg === undefined) return [exec];
     if (pkg !== 'bftkvs') {
       throw new Error(`package "${pkg}" is not available without ROS 2: bftkvs launch runs pkg="bftkvs" nodes and <executable> entries (run this file with ros2 launch)`);
     }
-    const file = join(binDir, `${exec}.ts`);
-    if (!/^[A-Za-z0-9_-]+$/.test(exec) || !existsSync(file)) {
-      const known = existsSync(binDir)
-        ? readdirSync(binDir)
-            .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('_'))
-            .map((f) => f.slice(0, -3))
-            .sort()
-        : [];
-      const list = known.length === 0 ? `none: ${relative(REPO_ROOT, binDir) || binDir} has no executables yet` : known.join(', ');
+    const file = /^[A-Za-z0-9_-]+$/.test(exec) ? dirs.map((d) => join(d, `${exec}.ts`)).find((f) => existsSync(f)) : undefined;
+    if (file === undefined) {
+      const known = dirs
+        .flatMap((binDir) =>
+          existsSync(binDir)
+            ? readdirSync(binDir)
+                .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('_'))
+                .map((f) => f.slice(0, -3))
+            : [],
+        )
+        .sort();
+      const list = known.length === 0 ? `none: ${dirs.map((d) => relative(REPO_ROOT, d) || d).join(', ')} has no executables yet` : known.join(', ');
       throw new Error(`unknown bftkvs executable '${exec}' (known: ${list})`);
     }
     return [process.execPath, '--conditions=@bftkvs/source', '--import', tsxImport(), file];
   };
 }
+
+/** Where `bftkvs launch` finds `pkg="bftkvs"` executables: the KVS nodes and the vehicle testbed's. */
+export const BFTKVS_BIN_DIRS: readonly string[] = [join(REPO_ROOT, 'packages', 'nodes', 'src', 'bin'), join(REPO_ROOT, 'examples', 'vehicle', 'src', 'bin')];
 
 /** A launch file named on the command line: a path, or a file name in the repository's launch/. */
 export function findLaunchFile(file: string): string {
@@ -80,7 +90,7 @@ function evaluateOptions(args: readonly string[], io: LaunchIo): EvaluateOptions
   return {
     args,
     env: io.env ?? process.env,
-    resolveNode: bftkvsNodeResolver(io.nodesBinDir ?? join(REPO_ROOT, 'packages', 'nodes', 'src', 'bin')),
+    resolveNode: bftkvsNodeResolver(io.nodesBinDir ?? BFTKVS_BIN_DIRS),
     findPackageShare: share,
     findPackagePrefix: share,
   };

@@ -146,6 +146,49 @@ test('silent-primary drops protocol frames only while primary; drop-out and dela
   t.true(inner3.closed);
 });
 
+test('timed faults act only inside their window, counted from the fault epoch', (t) => {
+  const inner = new Recorder();
+  let nowMs = 0;
+  const f = new FaultyPeerTransport(inner, {
+    self: 3,
+    replicas: 4,
+    faults: parseFaultProfile('equivocate:+50@20s..40s,drop-out:1@50s'),
+    craft: nodeFrameCraft(keys[3] as NodeKeys, config, nobleCrypto),
+    isPrimary: () => false,
+    nowMs: () => nowMs,
+  });
+  const sender = chan(3);
+  const at = (ms: number): number | undefined => {
+    nowMs = ms;
+    const before = inner.sent.length;
+    f.send(2, sender.seal(2, writeBody(10)));
+    const s = inner.sent[before];
+    return s === undefined ? undefined : receivedValue(2, s.bytes);
+  };
+  t.is(at(19_999), 10, 'before the window: the truth');
+  t.is(at(20_000), 60, 'inside: the lie');
+  t.is(at(39_999), 60);
+  t.is(at(40_000), 10, 'after: the truth again');
+  t.is(at(50_000), undefined, 'drop-out from 50 s on');
+  // An unknown epoch (a runner has not written it yet) is before every window.
+  nowMs = Number.NEGATIVE_INFINITY;
+  t.is(at(Number.NEGATIVE_INFINITY), 10);
+});
+
+test('delay-out jitter spreads the delay over delay ± jitter', async (t) => {
+  const inner = new Recorder();
+  const r = [0, 0.999];
+  let i = 0;
+  const f = new FaultyPeerTransport(inner, { self: 0, replicas: 4, faults: parseFaultProfile('delay-out:20ms~20ms'), craft: nodeFrameCraft(keys[0] as NodeKeys, config, nobleCrypto), isPrimary: () => false, random: () => r[i++ % 2]! });
+  f.send(1, Uint8Array.of(1)); // 0 ms
+  f.send(1, Uint8Array.of(2)); // ~40 ms
+  await new Promise((res) => setTimeout(res, 15));
+  t.deepEqual(inner.sent.map((s) => s.bytes[0]), [1], 'the first one left at once');
+  await new Promise((res) => setTimeout(res, 60));
+  t.deepEqual(inner.sent.map((s) => s.bytes[0]), [1, 2]);
+  await f.close();
+});
+
 test("wrong-values: the node's own write requests are skewed and re-sealed; forged frames stay forged", (t) => {
   const inner = new Recorder();
   const skew = new SkewingClientTransport(inner, { self: 1, offset: 50, craft: nodeFrameCraft(keys[1] as NodeKeys, config, nobleCrypto) });

@@ -13,16 +13,41 @@
  *   silent-primary        while it is the primary, it sends no protocol messages (ordering,
  *                         sync, checkpoints, view changes), so the others must change view
  *
+ * Timed faults (scenarios that must hit a running system at a known moment):
+ *
+ *   crash-at:20s..30s     crash 20 s after the fault epoch; a process (re)started before 30 s
+ *                         stays down (opens nothing) until 30 s, then starts empty
+ *   delay-out:2ms~2ms     delay uniform in 2 ms ± 2 ms (reorders datagrams, as jitter does)
+ *   NAME[:ARG]@20s..40s   any other fault only between 20 s and 40 s after the fault epoch
+ *   NAME[:ARG]@20s        ... from 20 s on
+ *
+ * The fault epoch is the replica's `fault_epoch_us` parameter (a wall-clock time shared by every
+ * process of a run, so one scenario's faults line up across processes and restarts), or the
+ * process start when it is 0 — then a respawned process runs the same profile again.
+ *
  * Durations take `us`, `ms` or `s`. Faults are wrappers around the transports and the
  * process (packages/nodes/src/faults); the replica's code never knows.
  */
-export type FaultSpec =
-  | { readonly kind: 'crash-at'; readonly afterMs: number }
+/** When a fault acts, in ms after the fault epoch: [fromMs, toMs), open-ended without toMs. */
+export interface FaultWindow {
+  readonly fromMs: number;
+  readonly toMs?: number;
+}
+
+export type FaultSpec = (
+  | { readonly kind: 'crash-at'; readonly afterMs: number; /** A process starting before this stays down until then. */ readonly downUntilMs?: number }
   | { readonly kind: 'equivocate'; readonly offset: number }
   | { readonly kind: 'wrong-values'; readonly offset: number }
   | { readonly kind: 'drop-out'; readonly probability: number }
-  | { readonly kind: 'delay-out'; readonly delayMs: number }
-  | { readonly kind: 'silent-primary' };
+  | { readonly kind: 'delay-out'; readonly delayMs: number; /** Uniform ± around delayMs. */ readonly jitterMs?: number }
+  | { readonly kind: 'silent-primary' }
+) & { readonly window?: FaultWindow };
+
+/** Whether a fault acts at `nowMs` (ms after the fault epoch). */
+export function faultActive(f: FaultSpec, nowMs: number): boolean {
+  const w = f.window;
+  return w === undefined || (nowMs >= w.fromMs && (w.toMs === undefined || nowMs < w.toMs));
+}
 
 export type FaultKind = FaultSpec['kind'];
 
@@ -66,10 +91,22 @@ function probability(text: string, what: string): number {
 export function parseFaultProfile(text: string): FaultSpec[] {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'none') return [];
-  if (trimmed.length > 256) throw new FaultProfileError('fault profile: longer than 256 characters');
+  if (trimmed.length > 512) throw new FaultProfileError('fault profile: longer than 512 characters');
   const out: FaultSpec[] = [];
   for (const raw of trimmed.split(',')) {
-    const item = raw.trim();
+    const full = raw.trim();
+    const at = full.indexOf('@');
+    const item = at < 0 ? full : full.slice(0, at);
+    let window: FaultWindow | undefined;
+    if (at >= 0) {
+      const text = full.slice(at + 1);
+      const [fromText, toText, extra] = text.split('..');
+      if (fromText === undefined || extra !== undefined) throw new FaultProfileError(`fault '${full}': the window is @FROM or @FROM..TO (e.g. @20s..40s)`);
+      const fromMs = duration(fromText, `fault '${full}' window start`, MAX_CRASH_AFTER_MS);
+      const toMs = toText === undefined ? undefined : duration(toText, `fault '${full}' window end`, MAX_CRASH_AFTER_MS);
+      if (toMs !== undefined && !(toMs > fromMs)) throw new FaultProfileError(`fault '${full}': the window must end after it starts`);
+      window = toMs === undefined ? { fromMs } : { fromMs, toMs };
+    }
     const colon = item.indexOf(':');
     const name = colon < 0 ? item : item.slice(0, colon);
     const arg = colon < 0 ? undefined : item.slice(colon + 1);
@@ -78,25 +115,47 @@ export function parseFaultProfile(text: string): FaultSpec[] {
       if (arg === undefined || arg === '') throw new FaultProfileError(`${what}: needs a value (${name}:VALUE)`);
       return arg;
     };
+    const timed = <T extends object>(spec: T): T & { window?: FaultWindow } => (window === undefined ? spec : { ...spec, window });
+    if (window !== undefined && name === 'crash-at') throw new FaultProfileError(`fault '${full}': crash-at takes its times as crash-at:CRASH[..RESTART], not @`);
     switch (name) {
-      case 'crash-at':
-        out.push({ kind: 'crash-at', afterMs: duration(needArg(), what, MAX_CRASH_AFTER_MS) });
+      case 'crash-at': {
+        const [crashText, upText, extra] = needArg().split('..');
+        if (extra !== undefined) throw new FaultProfileError(`${what}: crash-at:CRASH or crash-at:CRASH..RESTART`);
+        const afterMs = duration(crashText ?? '', what, MAX_CRASH_AFTER_MS);
+        if (upText === undefined) {
+          out.push({ kind: 'crash-at', afterMs });
+          break;
+        }
+        const downUntilMs = duration(upText, what, MAX_CRASH_AFTER_MS);
+        if (!(downUntilMs > afterMs)) throw new FaultProfileError(`${what}: the restart time must come after the crash`);
+        out.push({ kind: 'crash-at', afterMs, downUntilMs });
         break;
+      }
       case 'equivocate':
-        out.push({ kind: 'equivocate', offset: offset(arg, what) });
+        out.push(timed({ kind: 'equivocate', offset: offset(arg, what) }));
         break;
       case 'wrong-values':
-        out.push({ kind: 'wrong-values', offset: offset(arg, what) });
+        out.push(timed({ kind: 'wrong-values', offset: offset(arg, what) }));
         break;
       case 'drop-out':
-        out.push({ kind: 'drop-out', probability: probability(needArg(), what) });
+        out.push(timed({ kind: 'drop-out', probability: probability(needArg(), what) }));
         break;
-      case 'delay-out':
-        out.push({ kind: 'delay-out', delayMs: duration(needArg(), what, MAX_DELAY_MS) });
+      case 'delay-out': {
+        const [delayText, jitterText, extra] = needArg().split('~');
+        if (extra !== undefined) throw new FaultProfileError(`${what}: delay-out:DELAY or delay-out:DELAY~JITTER`);
+        const delayMs = duration(delayText ?? '', what, MAX_DELAY_MS);
+        if (jitterText === undefined) {
+          out.push(timed({ kind: 'delay-out', delayMs }));
+          break;
+        }
+        const jitterMs = duration(jitterText, what, MAX_DELAY_MS);
+        if (jitterMs > delayMs) throw new FaultProfileError(`${what}: the jitter may not exceed the delay (a datagram cannot leave before it is sent)`);
+        out.push(timed({ kind: 'delay-out', delayMs, jitterMs }));
         break;
+      }
       case 'silent-primary':
         if (arg !== undefined) throw new FaultProfileError(`${what}: takes no value`);
-        out.push({ kind: 'silent-primary' });
+        out.push(timed({ kind: 'silent-primary' }));
         break;
       default:
         throw new FaultProfileError(`unknown fault ${JSON.stringify(name)} in ${JSON.stringify(text)} (known: none, ${FAULT_KINDS.join(', ')})`);
@@ -111,20 +170,21 @@ export function parseFaultProfile(text: string): FaultSpec[] {
 /** The profile as text again (for logs). */
 export function formatFaultProfile(faults: readonly FaultSpec[]): string {
   if (faults.length === 0) return 'none';
+  const win = (f: FaultSpec): string => (f.window === undefined ? '' : `@${f.window.fromMs}ms${f.window.toMs === undefined ? '' : `..${f.window.toMs}ms`}`);
   return faults
     .map((f) => {
       switch (f.kind) {
         case 'crash-at':
-          return `crash-at:${f.afterMs}ms`;
+          return `crash-at:${f.afterMs}ms${f.downUntilMs === undefined ? '' : `..${f.downUntilMs}ms`}`;
         case 'equivocate':
         case 'wrong-values':
-          return `${f.kind}:${f.offset > 0 ? '+' : ''}${f.offset}`;
+          return `${f.kind}:${f.offset > 0 ? '+' : ''}${f.offset}${win(f)}`;
         case 'drop-out':
-          return `drop-out:${f.probability}`;
+          return `drop-out:${f.probability}${win(f)}`;
         case 'delay-out':
-          return `delay-out:${f.delayMs}ms`;
+          return `delay-out:${f.delayMs}ms${f.jitterMs === undefined ? '' : `~${f.jitterMs}ms`}${win(f)}`;
         case 'silent-primary':
-          return 'silent-primary';
+          return `silent-primary${win(f)}`;
       }
     })
     .join(',');

@@ -12,6 +12,7 @@ import { clientIndexOf, decodeBody, decodeFrame, encodeBody } from '@bftkvs/msgs
 import type { FrameHandler, PeerAddress, Transport } from '@bftkvs/runtime';
 import { Counters } from '@bftkvs/runtime';
 import type { FaultSpec } from './profile.js';
+import { faultActive } from './profile.js';
 
 /** A value changed the way a lying writer would: numbers moved by `offset`, booleans flipped, strings altered. */
 export function skewValue(v: Value, offset: number): Value {
@@ -56,8 +57,10 @@ export interface FaultyPeerOptions {
   readonly craft: FrameCraft;
   /** Whether this node is the primary of the current view (silent-primary). */
   readonly isPrimary: () => boolean;
-  /** [0, 1) (drop-out); default Math.random. */
+  /** [0, 1) (drop-out, delay jitter); default Math.random. */
   readonly random?: () => number;
+  /** ms since the fault epoch, for faults with a time window (default: ms since construction). */
+  readonly nowMs?: () => number;
 }
 
 export type FaultCounter = 'equivocated' | 'dropped' | 'delayed' | 'silenced' | 'skewed' | 'craftFailed';
@@ -72,9 +75,10 @@ export class FaultyPeerTransport implements Transport {
   readonly description: string;
   private readonly counts = new Counters<FaultCounter>();
   private readonly equivocate: Extract<FaultSpec, { kind: 'equivocate' }> | undefined;
-  private readonly drop: number;
-  private readonly delayMs: number;
-  private readonly silent: boolean;
+  private readonly drop: Extract<FaultSpec, { kind: 'drop-out' }> | undefined;
+  private readonly delay: Extract<FaultSpec, { kind: 'delay-out' }> | undefined;
+  private readonly silent: Extract<FaultSpec, { kind: 'silent-primary' }> | undefined;
+  private readonly nowMs: () => number;
   /** Replicas that get the altered value when equivocating. */
   private readonly otherSide: ReadonlySet<number>;
   private readonly random: () => number;
@@ -86,10 +90,12 @@ export class FaultyPeerTransport implements Transport {
   ) {
     this.description = `${inner.description} (faulty)`;
     this.equivocate = o.faults.find((f): f is Extract<FaultSpec, { kind: 'equivocate' }> => f.kind === 'equivocate');
-    this.drop = o.faults.find((f): f is Extract<FaultSpec, { kind: 'drop-out' }> => f.kind === 'drop-out')?.probability ?? 0;
-    this.delayMs = o.faults.find((f): f is Extract<FaultSpec, { kind: 'delay-out' }> => f.kind === 'delay-out')?.delayMs ?? 0;
-    this.silent = o.faults.some((f) => f.kind === 'silent-primary');
+    this.drop = o.faults.find((f): f is Extract<FaultSpec, { kind: 'drop-out' }> => f.kind === 'drop-out');
+    this.delay = o.faults.find((f): f is Extract<FaultSpec, { kind: 'delay-out' }> => f.kind === 'delay-out');
+    this.silent = o.faults.find((f): f is Extract<FaultSpec, { kind: 'silent-primary' }> => f.kind === 'silent-primary');
     this.random = o.random ?? Math.random;
+    const constructedMs = Date.now();
+    this.nowMs = o.nowMs ?? (() => Date.now() - constructedMs);
     // The others in index order; the first half (rounded up) hears the truth, the rest the lie,
     // so with N >= 3 both sides hold at least one other replica.
     const others = Array.from({ length: o.replicas }, (_, i) => i).filter((i) => i !== o.self);
@@ -103,11 +109,14 @@ export class FaultyPeerTransport implements Transport {
 
   send(to: number, bytes: Uint8Array): boolean {
     let out = bytes;
-    if (this.silent && this.o.isPrimary() && isProtocolFrame(bytes)) {
+    // Read the clock only when some fault is timed: the common untimed case stays as cheap as before.
+    const now = this.o.faults.some((f) => f.window !== undefined) ? this.nowMs() : 0;
+    const on = (f: FaultSpec | undefined): f is FaultSpec => f !== undefined && faultActive(f, now);
+    if (on(this.silent) && this.o.isPrimary() && isProtocolFrame(bytes)) {
       this.counts.bump('silenced');
       return true;
     }
-    if (this.equivocate !== undefined && this.otherSide.has(to)) {
+    if (this.equivocate !== undefined && on(this.equivocate) && this.otherSide.has(to)) {
       const offset = this.equivocate.offset;
       try {
         const crafted = equivocateFrame(out, this.o.self, this.o.craft, (w: Write) => ({ ...w, value: skewValue(w.value, offset) }));
@@ -119,16 +128,18 @@ export class FaultyPeerTransport implements Transport {
         this.counts.bump('craftFailed');
       }
     }
-    if (this.drop > 0 && this.random() < this.drop) {
+    if (this.drop !== undefined && on(this.drop) && this.drop.probability > 0 && this.random() < this.drop.probability) {
       this.counts.bump('dropped');
       return true;
     }
-    if (this.delayMs > 0) {
+    if (this.delay !== undefined && on(this.delay) && this.delay.delayMs > 0) {
       this.counts.bump('delayed');
+      const jitter = this.delay.jitterMs ?? 0;
+      const delayMs = Math.max(0, this.delay.delayMs + (jitter > 0 ? (2 * this.random() - 1) * jitter : 0));
       const h = setTimeout(() => {
         this.pending.delete(h);
         this.inner.send(to, out);
-      }, this.delayMs);
+      }, delayMs);
       this.pending.add(h);
       return true;
     }
@@ -173,7 +184,13 @@ export class SkewingClientTransport implements Transport {
 
   constructor(
     private readonly inner: Transport,
-    private readonly o: { readonly self: number; readonly offset: number; readonly craft: FrameCraft },
+    private readonly o: {
+      readonly self: number;
+      readonly offset: number;
+      readonly craft: FrameCraft;
+      /** Whether the fault acts right now (a timed profile); default always. */
+      readonly active?: () => boolean;
+    },
   ) {
     this.description = `${inner.description} (wrong values)`;
   }
@@ -214,6 +231,7 @@ export class SkewingClientTransport implements Transport {
     if (!f.ok || f.value.from !== clientIndexOf(this.o.self) || f.value.to !== this.o.self) return bytes;
     const b = decodeBody(f.value.body);
     if (!b.ok || b.value.kind !== 'writeRequest') return bytes;
+    if (this.o.active !== undefined && !this.o.active()) return bytes;
     const { mac, ...head } = f.value;
     try {
       const genuine = this.o.craft.seal(head);

@@ -10,13 +10,15 @@
  * ReplicaDriver. Nothing is persisted: a restarted replica starts empty and rejoins through
  * the core's state transfer. SIGINT/SIGTERM stop the driver and close the sockets.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Mode, Replica, ReplicaEvent } from '@bftkvs/core';
-import { ConfigError, MODES, createFuseRegistry, createReplica } from '@bftkvs/core';
+import { ConfigError, MODES, agreedCapacityWarning, createFuseRegistry, createReplica } from '@bftkvs/core';
 import { nodeFrameCraft } from '@bftkvs/faults';
 import type { ReplicaHealth } from '@bftkvs/msgs';
 import type { Clock, ClusterOverrides, RuntimeClusterConfig, Transport } from '@bftkvs/runtime';
 import {
+  BenchProbe,
   ReplicaDriver,
   SystemClock,
   keyFileName,
@@ -27,7 +29,7 @@ import {
   replicaTransportNames,
 } from '@bftkvs/runtime';
 import type { FaultSpec } from '../faults/index.js';
-import { FaultyPeerTransport, SkewingClientTransport, formatFaultProfile, parseFaultProfile, scheduleCrash } from '../faults/index.js';
+import { FaultyPeerTransport, SkewingClientTransport, faultActive, formatFaultProfile, parseFaultProfile, scheduleCrash } from '../faults/index.js';
 import type { NodeOptions } from '../node/node.js';
 import { Node } from '../node/node.js';
 import type { ParamSpecs } from '../node/parameters.js';
@@ -70,8 +72,26 @@ export const REPLICA_PARAMETERS = {
       }
     },
   },
+  fault_epoch_us: {
+    type: 'integer',
+    default: 0,
+    min: 0,
+    description:
+      'wall-clock time (µs since 1970) the fault profile\'s times count from, shared by every process of a scenario run; 0 = this process\'s start (a respawned replica then repeats its profile)',
+  },
+  fault_epoch_file: {
+    type: 'string',
+    default: 'none',
+    description:
+      'with fault_epoch_us 0: a file that will hold {"epochUs": N} once a scenario run starts (its runner writes it when every process is up); timed faults wait for it. none = not used',
+  },
   status_period_s: { type: 'double', default: 10, min: 0, max: 86_400, description: 'log a one-line status this often (0: never)' },
   allow_loose_key_permissions: { type: 'bool', default: false, description: 'accept a key file readable by group or others' },
+  bench_probe: {
+    type: 'string',
+    default: '',
+    description: "`bftkvs bench` only: append write/slot timestamps and resource use to this file ('' = off; see runtime benchProbe.ts)",
+  },
 } as const satisfies ParamSpecs;
 
 const MS = (us: number): string => `${Number((us / 1_000).toFixed(3))} ms`;
@@ -101,6 +121,21 @@ export class ReplicaNode extends Node<typeof REPLICA_PARAMETERS> {
     const id = p.replica_id;
     this.replicaId = id;
     this.faults = parseFaultProfile(p.fault);
+    // Timed faults count from a shared epoch (a scenario) or from this process's start.
+    // A run whose start is only known once all its processes are up names a file instead: until
+    // it appears the epoch is unknown and no timed fault acts (now = -Infinity is before any window).
+    const epochFile = p.fault_epoch_us === 0 && p.fault_epoch_file !== 'none' && p.fault_epoch_file !== '' && this.faults.length > 0 ? resolve(p.fault_epoch_file) : undefined;
+    let faultEpochMs: number | undefined = p.fault_epoch_us > 0 ? p.fault_epoch_us / 1_000 : epochFile === undefined ? Date.now() : readEpochFile(epochFile);
+    const faultNowMs = (): number => (faultEpochMs === undefined ? Number.NEGATIVE_INFINITY : Date.now() - faultEpochMs);
+    const crash = this.faults.find((f): f is Extract<FaultSpec, { kind: 'crash-at' }> => f.kind === 'crash-at');
+    const downUntilMs = crash?.downUntilMs;
+    if (crash !== undefined && downUntilMs !== undefined && faultNowMs() >= crash.afterMs && faultNowMs() < downUntilMs) {
+      // Restarted inside its crash window: the node is still "down", so it opens nothing (its
+      // peers and applications see silence) and comes back empty at the window's end.
+      this.log.warn(`fault crash-at: down until ${downUntilMs} ms after the fault epoch (${Math.round(downUntilMs - faultNowMs())} ms from now)`);
+      while (faultNowMs() < downUntilMs && !this.shuttingDown) await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, downUntilMs - faultNowMs()))));
+      if (this.shuttingDown) return;
+    }
     const fuse = createFuseRegistry();
     const overrides: ClusterOverrides = {
       ...(p.mode === '' ? {} : { mode: p.mode as Mode }),
@@ -154,6 +189,7 @@ export class ReplicaNode extends Node<typeof REPLICA_PARAMETERS> {
         faults: this.faults,
         craft,
         isPrimary: () => this.primary === id,
+        nowMs: faultNowMs,
       });
       transport = faulty;
       if (this.faults.some((f) => f.kind === 'equivocate')) this.log.warn(`fault: equivocating, altered values go to replicas ${faulty.equivocationTargets.join(', ')}`);
@@ -162,15 +198,30 @@ export class ReplicaNode extends Node<typeof REPLICA_PARAMETERS> {
     const wrong = this.faults.find((f): f is Extract<FaultSpec, { kind: 'wrong-values' }> => f.kind === 'wrong-values');
     if (wrong !== undefined) {
       if (clientTransport === undefined) this.log.warn('fault wrong-values: this transport has no separate client channel; not applied');
-      else clientTransport = new SkewingClientTransport(clientTransport, { self: id, offset: wrong.offset, craft });
+      else clientTransport = new SkewingClientTransport(clientTransport, { self: id, offset: wrong.offset, craft, active: () => faultActive(wrong, faultNowMs()) });
     }
 
-    const driver = new ReplicaDriver({
+    let probe: BenchProbe | undefined;
+    if (p.bench_probe !== '') {
+      const executed = (replica as Partial<{ executedSeq(): number }>).executedSeq;
+      probe = new BenchProbe({
+        file: resolve(p.bench_probe),
+        mode: cluster.mode,
+        clock,
+        closeBeforeUs: cluster.timing.closeBeforeUs,
+        horizonUs: cluster.timing.horizonUs,
+        ...(executed === undefined ? {} : { executedSeq: () => executed.call(replica) }),
+        timerLag: () => this.driver?.health().timerLag,
+      });
+      this.onShutdown(() => probe?.close());
+    }
+    const driver: ReplicaDriver = new ReplicaDriver({
       replica,
       clock,
       transport,
       ...(clientTransport === undefined ? {} : { clientTransport }),
       ...(set.clientRouteGuard === undefined ? {} : { clientRouteGuard: set.clientRouteGuard }),
+      ...(probe === undefined ? {} : { probe }),
     });
     this.driver = driver;
     driver.onEvent((e) => this.onReplicaEvent(e));
@@ -187,8 +238,25 @@ export class ReplicaNode extends Node<typeof REPLICA_PARAMETERS> {
     driver.start();
     this.primary = driver.health().replica?.primary ?? 0;
 
-    const crash = this.faults.find((f): f is Extract<FaultSpec, { kind: 'crash-at' }> => f.kind === 'crash-at');
-    if (crash !== undefined) scheduleCrash(crash.afterMs, () => this.log.error(`fault crash-at: crashing now (${crash.afterMs} ms after start), no shutdown`));
+    const armCrash = (): void => {
+      if (crash === undefined) return;
+      const inMs = crash.afterMs - faultNowMs();
+      const since = p.fault_epoch_us > 0 || epochFile !== undefined ? 'the fault epoch' : 'start';
+      if (inMs >= 0) scheduleCrash(inMs, () => this.log.error(`fault crash-at: crashing now (${crash.afterMs} ms after ${since}), no shutdown`));
+      else this.log.warn(`fault crash-at: its time (${crash.afterMs} ms after ${since}) has passed; not crashing again`);
+    };
+    if (faultEpochMs !== undefined) armCrash();
+    else if (epochFile !== undefined) {
+      this.log.info(`timed faults wait for the fault epoch in ${epochFile}`);
+      const poll = this.createTimer(100, () => {
+        const ms = readEpochFile(epochFile);
+        if (ms === undefined) return;
+        poll.cancel();
+        faultEpochMs = ms;
+        this.log.info(`fault epoch ${Math.round(ms * 1_000)} µs (${((ms - Date.now()) / 1_000).toFixed(1)} s from now)`);
+        armCrash();
+      });
+    }
     if (p.status_period_s > 0) this.createTimer(p.status_period_s * 1_000, () => this.logStatus());
 
     const where = describeEndpoints(config, id, transport, clientTransport);
@@ -199,6 +267,8 @@ export class ReplicaNode extends Node<typeof REPLICA_PARAMETERS> {
         `incarnation ${incarnation}; keys ${keyFile}`,
     );
     if (this.faults.length > 0) this.log.warn(`FAULT PROFILE ACTIVE: ${formatFaultProfile(this.faults)}`);
+    const capacity = agreedCapacityWarning(cluster);
+    if (capacity !== undefined) this.log.warn(capacity);
     this.log.info('ready');
   }
 
@@ -251,6 +321,29 @@ export class ReplicaNode extends Node<typeof REPLICA_PARAMETERS> {
     this.lastPublished = r.slotsPublished;
     this.missedSinceReport = 0;
   }
+}
+
+/**
+ * The epoch (ms) in a run's epoch file, or undefined while it does not exist yet. A file that
+ * exists but is not `{"epochUs": <positive integer>}` is a configuration error, not a wait.
+ */
+export function readEpochFile(file: string): number | undefined {
+  let text: string;
+  try {
+    if (statSync(file).size > 4096) throw new ConfigError(`${file}: an epoch file is a few bytes of JSON, this one is larger`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  let epochUs: unknown;
+  try {
+    epochUs = (JSON.parse(text) as { epochUs?: unknown }).epochUs;
+  } catch {
+    throw new ConfigError(`${file}: not JSON (expected {"epochUs": N})`);
+  }
+  if (typeof epochUs !== 'number' || !Number.isSafeInteger(epochUs) || epochUs <= 0) throw new ConfigError(`${file}: epochUs must be a positive integer (µs), got ${JSON.stringify(epochUs)}`);
+  return epochUs / 1_000;
 }
 
 function describeEndpoints(config: RuntimeClusterConfig, id: number, transport: Transport, clientTransport: Transport | undefined): string {

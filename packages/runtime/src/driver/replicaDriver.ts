@@ -23,6 +23,7 @@ import type { PeerAddress, Transport } from '../transport/index.js';
 import { INPROC_HOST } from '../transport/index.js';
 import type { ClientRouteGuard } from './clientRoute.js';
 import { ClientRouteTable, anyClientRoute, clientFrameRole } from './clientRoute.js';
+import type { DriverProbe } from './benchProbe.js';
 import type { TimerLagSnapshot } from './timerLag.js';
 import { TimerLag } from './timerLag.js';
 
@@ -44,6 +45,8 @@ export interface ReplicaDriverOptions {
   readonly maxTickIntervalMs?: number;
   /** Close the transports on stop() (default true: the driver owns them). */
   readonly closeTransportsOnStop?: boolean;
+  /** Measurement hooks (`bftkvs bench`, benchProbe.ts); absent: no overhead. */
+  readonly probe?: DriverProbe;
 }
 
 export type EventListener = (event: ReplicaEvent) => void;
@@ -105,8 +108,10 @@ export class ReplicaDriver {
   private pumping = false;
   private pumpAgain = false;
   private lastReplicaError: string | undefined;
+  private readonly probe: DriverProbe | undefined;
 
   constructor(opts: ReplicaDriverOptions) {
+    this.probe = opts.probe;
     this.replica = opts.replica;
     this.clock = opts.clock;
     this.transport = opts.transport;
@@ -194,6 +199,7 @@ export class ReplicaDriver {
     if (this.clientTransport === undefined && from.host === INPROC_HOST && from.port === this.clientIndex) return this.onClientDatagram(bytes, from);
     this.counts.bump('datagrams');
     this.safely(() => this.replica.receive(bytes, this.clock.nowUs()));
+    if (this.probe !== undefined) this.probe.onPeerDatagram(bytes, this.clock.nowUs());
     this.pump();
   };
 
@@ -267,6 +273,7 @@ export class ReplicaDriver {
         for (const e of ready.events) this.emit(e);
         for (const f of ready.frames) this.sendFrame(f.to, f.bytes);
         this.arm(ready.nextTickUs);
+        if (this.probe !== undefined) this.probe.afterPump(this.clock.nowUs());
       } while (this.pumpAgain && this.running);
     } finally {
       this.pumping = false;
@@ -275,6 +282,7 @@ export class ReplicaDriver {
 
   private emit(e: ReplicaEvent): void {
     this.counts.bump('events');
+    if (this.probe !== undefined) this.probe.onEvent(e, this.clock.nowUs());
     for (const l of this.listeners) {
       try {
         l(e);
@@ -291,6 +299,7 @@ export class ReplicaDriver {
       return;
     }
     if (to === this.clientIndex && this.clientTransport !== undefined) return this.sendToClients(this.clientTransport, bytes);
+    if (this.probe !== undefined && to < CLIENT_INDEX_BASE) this.probe.onPeerSend(to, bytes, this.clock.nowUs());
     this.sendVia(this.transport, to, bytes);
   }
 
