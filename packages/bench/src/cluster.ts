@@ -261,9 +261,12 @@ export class BenchCluster {
     if (this.handle === undefined) return;
     await this.handle.stop('benchmark done');
     this.handle = undefined;
+    // The replicas' log lines (suspicions, view changes, misses) explain a bad figure; kept with
+    // the directory when BFTKVS_BENCH_KEEP=1.
+    writeFileSync(join(this.dir, 'replicas.log'), this.log.join('\n') + '\n');
   }
 
-  /** Deletes the temporary directory (kept when BFTKVS_BENCH_KEEP=1, for debugging). */
+  /** Deletes the temporary directory (kept, with replicas.log, when BFTKVS_BENCH_KEEP=1). */
   remove(): void {
     if (process.env['BFTKVS_BENCH_KEEP'] === '1') return;
     rmSync(this.dir, { recursive: true, force: true });
