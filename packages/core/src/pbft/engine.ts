@@ -171,17 +171,22 @@ export class PbftEngine {
         this.count('ignored.checkpoint-state-digest-length');
         return;
       }
-      const cp: Checkpoint = { seq, stateDigest, replica: this.cfg.self, signature: EMPTY };
-      cp.signature = this.opts.sign(checkpointSigningBytes(seq, stateDigest, this.cfg.self));
-      trustCheckpoint(this.sigCache, cp);
-      this.ownCheckpoint = cp;
-      this.checkpoints.add(cp);
-      this.broadcast({ kind: 'checkpoint', checkpoint: cp });
-      this.refreshStable();
+      this.voteCheckpoint(seq, stateDigest);
       this.afterInput();
       accepted = true;
     });
     return accepted;
+  }
+
+  /** Signs and broadcasts this replica's checkpoint for (seq, stateDigest). */
+  private voteCheckpoint(seq: number, stateDigest: Uint8Array): void {
+    const cp: Checkpoint = { seq, stateDigest, replica: this.cfg.self, signature: EMPTY };
+    cp.signature = this.opts.sign(checkpointSigningBytes(seq, stateDigest, this.cfg.self));
+    trustCheckpoint(this.sigCache, cp);
+    this.ownCheckpoint = cp;
+    this.checkpoints.add(cp);
+    this.broadcast({ kind: 'checkpoint', checkpoint: cp });
+    this.refreshStable();
   }
 
   /**
@@ -226,15 +231,7 @@ export class PbftEngine {
       this.transfer.reached(seq, { anyReason: true });
       this.count('state-adopted');
       this.noteProgress();
-      if (seq % this.cfg.checkpointIntervalSeqs === 0) {
-        const cp: Checkpoint = { seq, stateDigest, replica: this.cfg.self, signature: EMPTY };
-        cp.signature = this.opts.sign(checkpointSigningBytes(seq, stateDigest, this.cfg.self));
-        trustCheckpoint(this.sigCache, cp);
-        this.ownCheckpoint = cp;
-        this.checkpoints.add(cp);
-        this.broadcast({ kind: 'checkpoint', checkpoint: cp });
-        this.refreshStable();
-      }
+      if (seq % this.cfg.checkpointIntervalSeqs === 0) this.voteCheckpoint(seq, stateDigest);
       this.afterInput();
       accepted = true;
     });
