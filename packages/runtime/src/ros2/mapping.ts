@@ -32,25 +32,32 @@ function keyTypeText(t: ValueType): string {
   return t.kind === 'float64[]' ? `float64[${t.length}]` : t.kind;
 }
 
-/** Why a field of type `leaf` cannot feed a key of type `key` (undefined: it can). */
-export function inputCompatProblem(leaf: FieldType, key: ValueType, scale: number, offset: number): string | undefined {
+/**
+ * What input and output bindings check alike: the field is a value (not a message), a vector key
+ * maps to a numeric array of room enough, a scalar key to one element, and bool/string/enum keys
+ * to fields of their kind without scale or offset. `direction` words the vector length check and
+ * answers for the kinds whose rules differ (float64, int64, struct). undefined: compatible.
+ */
+function compatProblem(
+  leaf: FieldType,
+  key: ValueType,
+  scale: number,
+  offset: number,
+  lengthVerb: 'needs' | 'has',
+  direction: (p: NonNullable<ReturnType<typeof primitiveOf>>, key: Extract<ValueType, { kind: 'float64' | 'int64' | 'struct' }>) => string | undefined,
+): string | undefined {
   const p = primitiveOf(leaf);
   const fieldText = describeFieldType(leaf);
   if (p === undefined) return `the field is a ${fieldText} message, not a value: extend the path to one of its fields`;
   const plain = scale === 1 && offset === 0;
   if (key.kind === 'float64[]') {
     if (leaf.array === undefined || !isNumericPrimitive(p)) return `key type ${keyTypeText(key)} needs a numeric array field, the field is ${fieldText}`;
-    if (leaf.array.kind === 'fixed' && leaf.array.size !== key.length) return `key type ${keyTypeText(key)} needs ${key.length} elements, the field has exactly ${leaf.array.size}`;
-    if (leaf.array.kind === 'bounded' && leaf.array.size < key.length) return `key type ${keyTypeText(key)} needs ${key.length} elements, the field holds at most ${leaf.array.size}`;
+    if (leaf.array.kind === 'fixed' && leaf.array.size !== key.length) return `key type ${keyTypeText(key)} ${lengthVerb} ${key.length} elements, the field has exactly ${leaf.array.size}`;
+    if (leaf.array.kind === 'bounded' && leaf.array.size < key.length) return `key type ${keyTypeText(key)} ${lengthVerb} ${key.length} elements, the field holds at most ${leaf.array.size}`;
     return undefined;
   }
   if (leaf.array !== undefined) return `the field is an array (${fieldText}): index one element, e.g. '…[0]'`;
   switch (key.kind) {
-    case 'float64':
-      return isNumericPrimitive(p) ? undefined : `key type float64 needs a numeric field, the field is ${p}`;
-    case 'int64':
-      if (!isIntegerPrimitive(p)) return `key type int64 needs an integer field, the field is ${p}`;
-      return Number.isSafeInteger(scale) && Number.isSafeInteger(offset) ? undefined : 'scale and offset must be integers for an int64 key';
     case 'bool':
       if (p !== 'bool') return `key type bool needs a bool field, the field is ${p}`;
       return plain ? undefined : 'scale and offset apply to numbers only';
@@ -58,38 +65,31 @@ export function inputCompatProblem(leaf: FieldType, key: ValueType, scale: numbe
     case 'enum':
       if (!isStringPrimitive(p)) return `key type ${key.kind} needs a string field, the field is ${p}`;
       return plain ? undefined : 'scale and offset apply to numbers only';
-    case 'struct':
-      return 'struct keys cannot be bound to one field: bind each field to its own key';
+    default:
+      return direction(p, key);
   }
+}
+
+/** Why a field of type `leaf` cannot feed a key of type `key` (undefined: it can). */
+export function inputCompatProblem(leaf: FieldType, key: ValueType, scale: number, offset: number): string | undefined {
+  return compatProblem(leaf, key, scale, offset, 'needs', (p, k) => {
+    switch (k.kind) {
+      case 'float64':
+        return isNumericPrimitive(p) ? undefined : `key type float64 needs a numeric field, the field is ${p}`;
+      case 'int64':
+        if (!isIntegerPrimitive(p)) return `key type int64 needs an integer field, the field is ${p}`;
+        return Number.isSafeInteger(scale) && Number.isSafeInteger(offset) ? undefined : 'scale and offset must be integers for an int64 key';
+      case 'struct':
+        return 'struct keys cannot be bound to one field: bind each field to its own key';
+    }
+  });
 }
 
 /** Why a key of type `key` cannot be written to a field of type `leaf` (undefined: it can). */
 export function outputCompatProblem(leaf: FieldType, key: ValueType, scale: number, offset: number): string | undefined {
-  const p = primitiveOf(leaf);
-  const fieldText = describeFieldType(leaf);
-  if (p === undefined) return `the field is a ${fieldText} message, not a value: extend the path to one of its fields`;
-  const plain = scale === 1 && offset === 0;
-  if (key.kind === 'float64[]') {
-    if (leaf.array === undefined || !isNumericPrimitive(p)) return `key type ${keyTypeText(key)} needs a numeric array field, the field is ${fieldText}`;
-    if (leaf.array.kind === 'fixed' && leaf.array.size !== key.length) return `key type ${keyTypeText(key)} has ${key.length} elements, the field has exactly ${leaf.array.size}`;
-    if (leaf.array.kind === 'bounded' && leaf.array.size < key.length) return `key type ${keyTypeText(key)} has ${key.length} elements, the field holds at most ${leaf.array.size}`;
-    return undefined;
-  }
-  if (leaf.array !== undefined) return `the field is an array (${fieldText}): index one element, e.g. '…[0]'`;
-  switch (key.kind) {
-    case 'float64':
-    case 'int64':
-      return isNumericPrimitive(p) ? undefined : `key type ${key.kind} needs a numeric field, the field is ${p}`;
-    case 'bool':
-      if (p !== 'bool') return `key type bool needs a bool field, the field is ${p}`;
-      return plain ? undefined : 'scale and offset apply to numbers only';
-    case 'string':
-    case 'enum':
-      if (!isStringPrimitive(p)) return `key type ${key.kind} needs a string field, the field is ${p}`;
-      return plain ? undefined : 'scale and offset apply to numbers only';
-    case 'struct':
-      return 'struct keys cannot be published to one field';
-  }
+  return compatProblem(leaf, key, scale, offset, 'has', (p, k) =>
+    k.kind === 'struct' ? 'struct keys cannot be published to one field' : isNumericPrimitive(p) ? undefined : `key type ${k.kind} needs a numeric field, the field is ${p}`,
+  );
 }
 
 function numberOf(raw: unknown): number | undefined {
