@@ -175,7 +175,6 @@ test('backups refuse batches with a bad timestamp, a sync proposal or garbage, a
   const cases: [number, Uint8Array][] = [
     [2, beacon(executed)], // not above the executed tau
     [3, beacon(START + 10_000 + 50_000)], // far ahead of the backups' clocks
-    [4, beacon(START + 10_000 - 50_000)], // far behind, and nobody vouches for it
     [5, encodeBatch({ tauUs: START + 10_000, writes: [], sync: { round: 1, fromUs: 0, toUs: 1, reports: [] } })],
     [6, new Uint8Array([0xff, 0xff, 0xff])],
   ];
@@ -183,12 +182,60 @@ test('backups refuse batches with a bad timestamp, a sync proposal or garbage, a
   net.run(START + 12_000);
   for (const r of [1, 2, 3]) {
     const rep = agreed(net, r);
-    t.is(rep.counter('pbft.rejected.bad-batch'), 5, `replica ${r} refused all five`);
-    t.is(rep.counter('batches.rejected.bad-timestamp'), 3);
+    t.is(rep.counter('pbft.rejected.bad-batch'), 4, `replica ${r} refused all four`);
+    t.is(rep.counter('batches.rejected.bad-timestamp'), 2);
     t.true(rep.suspicionCount(0, 'bad-timestamp') >= 1);
     t.true(rep.suspicionCount(0, 'bad-batch') >= 1);
     t.is(rep.executedSeq(), 1);
   }
+});
+
+/**
+ * The primary (replica 0, the attacker) sends seq 1 on time, then seqs 2, 3, … every `gapUs`
+ * from START + 10 ms; `lagUs(seq)` says how far each τ is behind the send time.
+ */
+function stampedBatches(net: TestNet, count: number, gapUs: number, lagUs: (seq: number) => number): void {
+  net.crashed.add(0);
+  const evil = attacker(net, 0);
+  net.run(START + 1_000);
+  const pp = (seq: number, tauUs: number): Body => ({ kind: 'prePrepare', prePrepare: { view: 0, seq, batch: encodeBatch({ tauUs, writes: [], sync: null }) } });
+  for (const r of [1, 2, 3]) evil.send(r, pp(1, START + 1_000), 100);
+  for (let seq = 2; seq < 2 + count; seq++) {
+    const sentUs = START + 10_000 + (seq - 2) * gapUs;
+    net.run(sentUs);
+    for (const r of [1, 2, 3]) evil.send(r, pp(seq, sentUs - lagUs(seq)), 100);
+  }
+}
+
+test('a batch whose τ lags the backups\' clocks is ordered, and lagging now and then is no suspicion', (t) => {
+  // Tolerance ε + Δ + π = 1.7 ms; every other batch lags 3 ms (a backup busy when it arrived,
+  // a primary busy after stamping it), across more than two keepalives (15 ms).
+  const net = new TestNet(agreedConfig(), START);
+  stampedBatches(net, 6, 4_000, (seq) => (seq % 2 === 0 ? 3_000 : 0));
+  net.run(START + 10_000 + 5 * 4_000 + 2_000);
+  for (const r of [1, 2, 3]) {
+    const rep = agreed(net, r);
+    t.is(rep.executedSeq(), 7, `replica ${r} ordered every batch`);
+    t.is(rep.counter('batches.rejected.bad-timestamp'), 0);
+    t.is(rep.counter('batches.tau-lagging'), 3);
+    t.is(rep.suspicionCount(0, 'bad-timestamp'), 0, `replica ${r} does not suspect the primary`);
+    t.is(net.eventsOf(r, 'view').length, 0, 'no view change');
+  }
+});
+
+test('a primary whose every batch lags for two keepalives is suspected of holding back time', (t) => {
+  const net = new TestNet(agreedConfig(), START);
+  stampedBatches(net, 6, 4_000, () => 5_000);
+  net.run(START + 10_000 + 5 * 4_000 + 1_000);
+  for (const r of [1, 2, 3]) {
+    const rep = agreed(net, r);
+    t.true(rep.executedSeq() >= 5, `replica ${r} ordered the lagging batches until it suspected (${rep.executedSeq()})`);
+    t.is(rep.counter('batches.tau-held'), 1);
+    t.true(rep.suspicionCount(0, 'bad-timestamp') >= 1, `replica ${r} suspects the primary`);
+    t.true(net.eventsOf(r, 'suspect').some((e) => e.reason === 'bad-timestamp' && /batches in \d+ µs all lagged/.test(e.detail)));
+  }
+  net.run(START + 10_000 + 5 * 4_000 + 40_000);
+  for (const r of [1, 2, 3]) t.true(net.eventsOf(r, 'view').some((e) => e.view >= 1), `replica ${r} moved to a new view`);
 });
 
 test('a restarted backup fetches the state (f+1 / proven digest), then publishes the same slots as everyone', (t) => {

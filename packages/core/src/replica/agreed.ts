@@ -14,10 +14,11 @@
  *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor) (`cutDueUs`).
  * - **Acceptance (backups, `validateBatch`).** The batch decodes and has no sync proposal; unless
  *   it is a NewView re-proposal, τ is above the executed τ_eff and monotone with the batches
- *   accepted at neighbouring seqs of this view, and |τ − clock| <= ε + Δ + π (a late, i.e.
- *   retransmitted, pre-prepare that f+1 other backups already prepared is accepted); every write
- *   passes the deterministic checks and its authenticator verifies for this replica (MAC entry,
- *   or the origin's signature when the cluster signs).
+ *   accepted at neighbouring seqs of this view, and at most ε + Δ + π ahead of this replica's
+ *   clock; every write passes the deterministic checks and its authenticator verifies for this
+ *   replica (MAC entry, or the origin's signature when the cluster signs). A τ *behind* the
+ *   clock is accepted (it can only close slots later, never change what they hold); a primary
+ *   whose every batch lags for half a view-change timeout is suspected (`observeTauLag`).
  * - **Execution** (agreedState.ts): τ_eff = max(τ_eff, τ); a write joins slot (k, t) iff
  *   τ_eff <= t − closeBefore; slots with t − closeBefore < τ_eff are decided, agreed, and become
  *   visible at t (immediately if t has passed — counted as late).
@@ -170,10 +171,7 @@ export class AgreedReplica extends ReplicaBase {
   private readonly tauToleranceUs: number;
   /** A round trip plus skew: when a peer's prepare should have arrived (see relayMissing). */
   private readonly relayDelayUs: number;
-  /**
-   * Prepares seen per "view:seq:digest" (senders), to recognise a retransmitted pre-prepare:
-   * see `tauProblem`.
-   */
+  /** Prepares seen per "view:seq:digest" (senders): who needs a relayed pre-prepare (relayMissing). */
   private readonly preparesSeen = new Map<string, Set<number>>();
   private readonly retryUs: number;
 
@@ -191,6 +189,15 @@ export class AgreedReplica extends ReplicaBase {
 
   // Backups: τ of the pre-prepares accepted (validated) per seq, with their view.
   private readonly acceptedTau = new Map<number, { view: number; tauUs: number }>();
+  /**
+   * The current run of pre-prepares of this view whose τ lagged this replica's clock by more
+   * than ε + Δ + π: when the first arrived, and how many (see `observeTauLag`).
+   */
+  private lagRun: { sinceUs: number; batches: number; maxLagUs: number } | undefined;
+  /** A time-holding suspicion raised while the engine validated a batch, acted on after it. */
+  private heldTimeDetail: string | undefined;
+  /** How long every batch may lag before the primary is suspected of holding back time. */
+  private readonly tauLagWindowUs: number;
 
   // Checkpoint snapshots (seq -> state after seq), to serve state transfer.
   private readonly snapshots = new Map<number, AgreedSnapshot>();
@@ -255,6 +262,9 @@ export class AgreedReplica extends ReplicaBase {
     this.relayDelayUs = 2 * hop + 2 * t.clockSkewUs;
     this.retryUs = Math.max(4 * (hop + t.clockSkewUs), Math.floor(t.viewChangeTimeoutUs / 4));
     this.keepaliveUs = Math.max(t.batchIntervalUs, Math.floor(t.viewChangeTimeoutUs / 4));
+    // Two keepalives: a correct primary sends at least two batches in it, so one stall of this
+    // replica's event loop (which makes the batches it delays look late) cannot fill it.
+    this.tauLagWindowUs = 2 * this.keepaliveUs;
     this.stateParams = { keys: config.keys, writers: config.writers, closeBeforeUs: t.closeBeforeUs, sha256: (b) => this.crypto.sha256(b) };
     this.state = new AgreedState(this.stateParams);
     let slots = 0;
@@ -601,6 +611,11 @@ export class AgreedReplica extends ReplicaBase {
   // --- PBFT plumbing ----------------------------------------------------------------------
 
   private afterEngineInput(nowUs: number): void {
+    if (this.heldTimeDetail !== undefined) {
+      const detail = this.heldTimeDetail;
+      this.heldTimeDetail = undefined;
+      this.engine.suspectPrimary('bad-timestamp', detail, nowUs);
+    }
     this.pump(nowUs);
     this.maybeCut(nowUs);
   }
@@ -655,6 +670,7 @@ export class AgreedReplica extends ReplicaBase {
         // and the new primary's clock is past it by the time a view change completes.
         if (e.robustMaxTauUs > this.tauFloorUs) this.tauFloorUs = e.robustMaxTauUs;
         this.viewTauUs = 0;
+        this.lagRun = undefined;
         return;
       case 'view-change':
         this.count('view-change.started');
@@ -1045,8 +1061,10 @@ export class AgreedReplica extends ReplicaBase {
     const batch = d.value;
     if (batch.sync !== null) return { ok: false, reason: 'a sync proposal in agreed mode' };
     const tau = batch.tauUs;
-    if (!ctx.reproposal) {
-      const bad = this.tauProblem(tau, ctx, bytes);
+    // A seq this replica already executed (its learner proved it committed before the
+    // pre-prepare got here) carries a τ that is part of τ_eff: it is not "not above" it.
+    if (!ctx.reproposal && ctx.seq > this.state.seq) {
+      const bad = this.tauProblem(tau, ctx);
       if (bad !== undefined) {
         this.count('batches.rejected.bad-timestamp');
         const primary = this.engine.status().primary;
@@ -1081,20 +1099,21 @@ export class AgreedReplica extends ReplicaBase {
       }
     }
     this.acceptedTau.set(ctx.seq, { view: ctx.view, tauUs: tau });
+    if (!ctx.reproposal && ctx.seq > this.state.seq) this.observeTauLag(tau, ctx.nowUs);
     return { ok: true };
   }
 
   /**
    * τ must be above the executed τ_eff and monotone with the neighbouring seqs of this view,
-   * and within ε + Δ + π of this replica's clock: ahead, it would close slots early (dropping
-   * writes sent in time); behind, a faulty primary could hold back time (delay every decision)
-   * without being replaced. One exception: a pre-prepare that arrives late because it was lost
-   * and retransmitted. It is recognised by f+1 other backups (not proven faulty) having already
-   * prepared that (view, seq, digest) — at least one correct backup received it in time — and
-   * then accepted, so that one lost datagram cannot leave this replica (whose prepare a quorum
-   * of all correct replicas may need) out of the seq.
+   * and at most ε + Δ + π ahead of this replica's clock: further ahead, it would close slots
+   * before writes sent in time can reach them. A τ behind the clock is not refused: it can only
+   * close slots later than the clock allows (every write that joins them was verified, and
+   * every correct replica executes the same τ), so refusing it protects timeliness, not safety
+   * — and a refusal is wrong whenever *this* replica is the late one. Real replicas are late:
+   * the first batch of each view reaches backups busy with the NewView 20–110 ms after its τ,
+   * and refusing it (every backup alike) ended the view and the next one in the same way.
    */
-  private tauProblem(tau: number, ctx: BatchContext, bytes: Uint8Array): string | undefined {
+  private tauProblem(tau: number, ctx: BatchContext): string | undefined {
     if (tau <= this.state.tauEffUs) return `tau ${tau} is not above the executed tau ${this.state.tauEffUs}`;
     for (const [seq, a] of this.acceptedTau) {
       if (a.view !== ctx.view || seq === ctx.seq) continue;
@@ -1103,17 +1122,32 @@ export class AgreedReplica extends ReplicaBase {
     }
     const off = tau - ctx.nowUs;
     if (off > this.tauToleranceUs) return `tau is ${off} µs ahead of this replica's clock (tolerance ${this.tauToleranceUs} µs)`;
-    if (off < -this.tauToleranceUs) {
-      const seen = this.preparesSeen.get(`${ctx.view}:${ctx.seq}:${hex(this.crypto.sha256(bytes))}`);
-      let vouchers = 0;
-      for (const r of seen ?? []) if (!this.provenFaulty.has(r)) vouchers++;
-      if (vouchers >= this.config.f + 1) {
-        this.count('batches.late-but-vouched');
-        return undefined;
-      }
-      return `tau is ${-off} µs behind this replica's clock (tolerance ${this.tauToleranceUs} µs)`;
-    }
     return undefined;
+  }
+
+  /**
+   * A primary holding back time (or slowing every message) stamps every batch late. One late
+   * batch proves nothing — this replica's own event loop may have held it — so the primary is
+   * suspected only when every batch accepted for `tauLagWindowUs` (two keepalives: at least
+   * two batches from a correct primary) lagged by more than ε + Δ + π; one on time ends the run.
+   */
+  private observeTauLag(tau: number, nowUs: number): void {
+    const lagUs = nowUs - tau;
+    if (lagUs <= this.tauToleranceUs) {
+      this.lagRun = undefined;
+      return;
+    }
+    this.count('batches.tau-lagging');
+    const run = this.lagRun ?? { sinceUs: nowUs, batches: 0, maxLagUs: 0 };
+    run.batches++;
+    run.maxLagUs = Math.max(run.maxLagUs, lagUs);
+    this.lagRun = run;
+    if (run.batches >= 2 && nowUs - run.sinceUs >= this.tauLagWindowUs) {
+      this.count('batches.tau-held');
+      // Raised inside the engine's validation callback: the engine is told after its input.
+      this.heldTimeDetail = `${run.batches} batches in ${nowUs - run.sinceUs} µs all lagged the clock (up to ${run.maxLagUs} µs; tolerance ${this.tauToleranceUs} µs)`;
+      this.lagRun = undefined;
+    }
   }
 
   // --- execution --------------------------------------------------------------------------
