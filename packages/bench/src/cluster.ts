@@ -126,7 +126,7 @@ export function clusterDocument(spec: ClusterSpec, name: string, basePort: numbe
   };
 }
 
-function launchDocument(spec: ClusterSpec, clusterFile: string, keysDir: string, probeFile: (i: number) => string): unknown {
+function launchDocument(spec: ClusterSpec, clusterFile: string, keysDir: string, probeFile: (i: number) => string, faultEpochFile: string): unknown {
   return {
     launch: Array.from({ length: spec.replicas }, (_, i) => ({
       node: {
@@ -140,6 +140,9 @@ function launchDocument(spec: ClusterSpec, clusterFile: string, keysDir: string,
           { name: 'cluster_file', value: clusterFile },
           { name: 'keys_dir', value: keysDir },
           { name: 'fault', value: spec.faults?.[i] ?? 'none' },
+          // Windowed faults (NAME@FROM..TO) count from the epoch the benchmark writes
+          // (setFaultEpoch); the others count from the process start, as without a file.
+          { name: 'fault_epoch_file', value: (spec.faults?.[i] ?? '').includes('@') ? faultEpochFile : 'none' },
           { name: 'status_period_s', value: 0 },
           { name: 'bench_probe', value: probeFile(i) },
         ],
@@ -153,6 +156,7 @@ export class BenchCluster {
   readonly clusterFile: string;
   readonly keysDir: string;
   readonly launchFile: string;
+  readonly faultEpochFile: string;
   readonly name: string;
   private handle: LaunchHandle | undefined;
   private readonly exits: string[] = [];
@@ -171,7 +175,13 @@ export class BenchCluster {
     // No YAML aliases: the replicas' loader refuses many of them (every key shares the writer list).
     writeFileSync(this.clusterFile, stringify(clusterDocument(spec, this.name, basePort), { aliasDuplicateObjects: false }));
     this.launchFile = join(this.dir, 'bench.launch.yaml');
-    writeFileSync(this.launchFile, stringify(launchDocument(spec, this.clusterFile, this.keysDir, (i) => this.probeFile(i))));
+    this.faultEpochFile = join(this.dir, 'fault-epoch.json');
+    writeFileSync(this.launchFile, stringify(launchDocument(spec, this.clusterFile, this.keysDir, (i) => this.probeFile(i), this.faultEpochFile)));
+  }
+
+  /** Starts the clock of windowed faults (`silent-primary@200ms`): they count from `epochUs` (wall clock, µs). */
+  setFaultEpoch(epochUs: number): void {
+    writeFileSync(this.faultEpochFile, JSON.stringify({ epochUs: Math.round(epochUs) }));
   }
 
   static async create(spec: ClusterSpec, env: ClusterEnv): Promise<BenchCluster> {

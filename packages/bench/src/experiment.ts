@@ -16,10 +16,18 @@ export const FAULTS: readonly FaultName[] = ['none', 'crash', 'equivocate', 'slo
 export const CRASH_AFTER_MS = 1_500;
 
 /**
+ * When the slow primary falls silent, after the start of the measured step (the fault epoch,
+ * see `BenchCluster.setFaultEpoch`): the view change then happens while writes are measured, so
+ * its time shows in their max latency (as the issue asks) instead of during the warm-up.
+ */
+export const SLOW_PRIMARY_AFTER_MS = 200;
+
+/**
  * Where a fault goes (N replicas, writer 0 on node N-1, view 0's primary is replica 0):
  * crash: replica N-2 (a backup, not the writer's node) dies before the load starts;
  * equivocate: the writer's own node N-1 sends other values to half the replicas;
- * slow-primary: replica 0 is silent while it is the primary (the others must change view).
+ * slow-primary: replica 0 falls silent while it is the primary, SLOW_PRIMARY_AFTER_MS into the
+ * measured step (the others must change view).
  */
 export function faultPlacement(fault: FaultName, replicas: number): Record<number, string> {
   switch (fault) {
@@ -30,7 +38,7 @@ export function faultPlacement(fault: FaultName, replicas: number): Record<numbe
     case 'equivocate':
       return { [replicas - 1]: 'equivocate' };
     case 'slow-primary':
-      return { 0: 'silent-primary' };
+      return { 0: `silent-primary@${SLOW_PRIMARY_AFTER_MS}ms` };
   }
 }
 
@@ -82,6 +90,8 @@ export async function runGenerators(
   steps: readonly { rateHz: number; writes: number; gapMs: number }[],
   pacing: 'timer' | 'spin',
   nodeArgs: readonly string[] = [],
+  /** Told the steps' start times (µs, wall clock) before any generator starts. */
+  onSchedule?: (stepStartsUs: readonly number[]) => void,
 ): Promise<LoadResult[]> {
   const spec = cluster.spec;
   const lead = minLeadUs(spec.mode, spec.f, spec.timing) + leadMarginUs(spec.timing);
@@ -93,6 +103,7 @@ export async function runGenerators(
     timed.push({ rateHz: s.rateHz, writes: s.writes, startUs: Math.round(at) });
     at += (s.writes / s.rateHz) * 1e6 + s.gapMs * 1_000;
   }
+  onSchedule?.(timed.map((s) => s.startUs));
   const keys = Array.from({ length: spec.keys }, (_, k) => `k${k}`);
   const children = plans.map((p, gi) => {
     const share = p.writers.length / totalWriters;

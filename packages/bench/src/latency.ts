@@ -191,7 +191,8 @@ async function latencyStep(spec: ClusterSpec, o: LatencyOptions, freq: number, h
     }
     // Warm-up (JIT, routes, first batches), not counted; then the measured step.
     const warm = { rateHz: Math.min(freq, 200), writes: Math.min(50, o.writes), gapMs: 500 };
-    const loads = await runGenerators(cluster, generatorPlan(spec), [warm, { rateHz: freq, writes: o.writes, gapMs: 0 }], o.pacing);
+    // Windowed faults start with the measured step (slow-primary: SLOW_PRIMARY_AFTER_MS into it).
+    const loads = await runGenerators(cluster, generatorPlan(spec), [warm, { rateHz: freq, writes: o.writes, gapMs: 0 }], o.pacing, [], (starts) => cluster.setFaultEpoch(starts[1] ?? starts[0] ?? Date.now() * 1_000));
     // Let every slot publish and (fast mode) get agreed: lead + a few sync rounds.
     await sleep(minLeadUs(spec.mode, spec.f, spec.timing) / 1_000 + 4 * spec.timing.syncPeriodMs + 500);
     const unexpected = cluster.unexpectedExits();
