@@ -3,7 +3,7 @@
  * accepted write stored at every correct replica, at least 95 % of the offered rate, and p99
  * (call → stored at every correct replica) under a bound — and how latency, CPU and resident
  * memory grow with replicas, writers and keys. Rates are swept upwards on one cluster per
- * configuration and the sweep stops at the first rate that is not sustained. Optionally a soak
+ * configuration; the sweep stops once less than half the offered rate is stored. Optionally a soak
  * run samples memory over a long run (it must stay flat).
  */
 import type { Mode } from '@bftkvs/core';
@@ -229,7 +229,10 @@ async function sweep(c: Config, o: ThroughputOptions, host: HostSampler): Promis
         `  ${rate} writes/s offered: ${Math.round(latency.storedPerSecond)}/s stored everywhere, p50 ${ms(latency.stored.p50)} p99 ${ms(latency.stored.p99)} max ${ms(latency.stored.max)} ms, refused ${refused}, not stored ${latency.notStored}, replica CPU ${row.resources.cpuPercentMean.toFixed(0)} %, others' CPU ${otherCpuPercent.toFixed(0)} % -> ${sustained ? 'sustained' : 'NOT sustained'}`,
       );
       first = false;
-      if (!sustained) break;
+      // Past the first rate not sustained the sweep goes on while at least half the offered rate
+      // is still stored: the rows then show where throughput saturates, not only where the
+      // bound was first missed (on a noisy host that can be a few refusals at start-up).
+      if (!sustained && latency.storedPerSecond < 0.5 * rate) break;
     }
   } finally {
     await cluster.stop();

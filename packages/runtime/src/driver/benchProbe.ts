@@ -80,8 +80,11 @@ export class BenchProbe implements DriverProbe {
   private gcMaxUs = 0;
   private lastPruneUs = 0;
   private closed = false;
+  /** Body fields (wire numbers) this mode's probe looks at; the others are not decoded. */
+  private readonly wanted: ReadonlySet<number>;
 
   constructor(private readonly o: BenchProbeOptions) {
+    this.wanted = new Set(o.mode === 'agreed' ? [BODY_FIELD_PRE_PREPARE, BODY_FIELD_NEW_VIEW] : [BODY_FIELD_WRITE]);
     this.fd = openSync(o.file, 'a', 0o600);
     this.lastExecuted = o.executedSeq?.() ?? 0;
     this.flushTimer = setInterval(() => this.flush(), FLUSH_MS);
@@ -108,13 +111,13 @@ export class BenchProbe implements DriverProbe {
   }
 
   onPeerDatagram(bytes: Uint8Array, nowUs: number): void {
-    const body = bodyOf(bytes);
+    const body = bodyOf(bytes, this.wanted);
     if (body === undefined) return;
     this.observe(body, nowUs, false);
   }
 
   onPeerSend(_to: number, bytes: Uint8Array, nowUs: number): void {
-    const body = bodyOf(bytes);
+    const body = bodyOf(bytes, this.wanted);
     if (body === undefined) return;
     this.observe(body, nowUs, true);
   }
@@ -232,9 +235,25 @@ export class BenchProbe implements DriverProbe {
   }
 }
 
-function bodyOf(bytes: Uint8Array): Body | undefined {
+// Body's oneof field numbers (msgs/proto: WriteBroadcast write = 10, PrePrepare = 11, NewView = 16).
+const BODY_FIELD_WRITE = 10;
+const BODY_FIELD_PRE_PREPARE = 11;
+const BODY_FIELD_NEW_VIEW = 16;
+
+/**
+ * The body of a frame if its kind is one of `wanted`. An encoded Body starts with the tag of its
+ * one oneof field (a varint: field number << 3 | wire type), so the kind is read from the first
+ * bytes and only wanted bodies are decoded — the probe runs inside the measured replica, and
+ * decoding every prepare, commit and checkpoint cost it ~7 % of its CPU in agreed mode.
+ */
+function bodyOf(bytes: Uint8Array, wanted: ReadonlySet<number>): Body | undefined {
   const f = decodeFrame(bytes);
   if (!f.ok) return undefined;
-  const b = decodeBody(f.value.body);
+  const body = f.value.body;
+  const first = body[0];
+  if (first === undefined) return undefined;
+  const tag = first < 0x80 ? first : (first & 0x7f) | ((body[1] ?? 0) << 7);
+  if (!wanted.has(tag >>> 3)) return undefined;
+  const b = decodeBody(body);
   return b.ok ? b.value : undefined;
 }
