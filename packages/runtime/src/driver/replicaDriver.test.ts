@@ -88,6 +88,39 @@ test('datagrams do not push the armed timer back; an earlier request re-arms it'
   await d.stop();
 });
 
+test('after the event loop was held, datagrams that arrived meanwhile reach the replica before the tick that came due', async (t) => {
+  // Node runs expired timers before it reads sockets; a tick straight from the timer would let a
+  // primary close a slot without the write waiting in its socket (driver header).
+  const peers = await UdpTransport.open({ bind: { port: 0 }, name: 'replica 0' });
+  const r = new FakeReplica(0);
+  const order: string[] = [];
+  let dueUs = Number.POSITIVE_INFINITY;
+  r.nextTick = () => dueUs;
+  r.onReceive = () => {
+    order.push('receive');
+  };
+  r.onTick = (now) => {
+    if (now >= dueUs) order.push('tick');
+  };
+  const d = new ReplicaDriver({ replica: r, clock, transport: peers, maxTickIntervalMs: 60_000 });
+  d.start();
+  const sender = createSocket('udp4');
+  // Connected: send() then needs no address lookup and leaves at once, while the loop is held.
+  await new Promise<void>((done) => sender.connect(peers.address.port, '127.0.0.1', () => done()));
+  dueUs = clock.nowUs() + 20_000;
+  d.withReplica(() => undefined);
+  t.is(d.nextTickUs, dueUs);
+  const heldUntilUs = clock.nowUs() + 60_000;
+  sender.send(Uint8Array.of(1, 2, 3));
+  while (clock.nowUs() < heldUntilUs) {
+    // The event loop is held (a GC pause, a long task) past the tick's time.
+  }
+  await until(() => order.length >= 2);
+  t.deepEqual(order.slice(0, 2), ['receive', 'tick']);
+  sender.close();
+  await d.stop();
+});
+
 test('frames go to replicas and to the client endpoint; events reach listeners first; faults are counted', async (t) => {
   const hub = new InprocHub();
   const peer = hub.attach(1);

@@ -13,6 +13,13 @@
  * than asked in loop time; a timer that still fires before the target on the µs clock is
  * re-armed for the rest instead of ticking, and a target already in the past costs a 1 ms
  * timer, so a replica can never make the driver spin.
+ *
+ * Datagrams before the tick: Node runs expired timers *before* it reads sockets. After the
+ * event loop was held (a GC pause, a long task, the host), a tick run straight from the timer
+ * would act on the time before the replica saw what arrived meanwhile — a primary would close a
+ * slot without the write that waits in its socket, and its backups would rightly suspect it of
+ * censorship. So the timer only schedules the tick with setImmediate, which runs after the
+ * poll phase has delivered every datagram that is already there.
  */
 import type { MemoryFootprint, Replica, ReplicaEvent } from '@bftkvs/core';
 import type { ReplicaHealth } from '@bftkvs/msgs';
@@ -101,7 +108,9 @@ export class ReplicaDriver {
   /** While a client datagram is handled: the route index its replies go to. */
   private replyRoute: number | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** The tick time the armed timer is for. */
+  /** The tick the timer scheduled, waiting for the datagrams already received (see the header). */
+  private tickImmediate: NodeJS.Immediate | undefined;
+  /** The tick time the armed timer (or the scheduled tick) is for. */
   private armedUs = Number.POSITIVE_INFINITY;
   private running = false;
   private stopped = false;
@@ -143,7 +152,9 @@ export class ReplicaDriver {
     this.stopped = true;
     this.running = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.tickImmediate !== undefined) clearImmediate(this.tickImmediate);
     this.timer = undefined;
+    this.tickImmediate = undefined;
     this.armedUs = Number.POSITIVE_INFINITY;
     this.transport.onFrame(() => {});
     this.clientTransport?.onFrame(() => {});
@@ -180,7 +191,7 @@ export class ReplicaDriver {
 
   /** The time the armed timer targets (µs), or undefined when none is armed. */
   get nextTickUs(): number | undefined {
-    return this.timer === undefined ? undefined : this.armedUs;
+    return this.timer === undefined && this.tickImmediate === undefined ? undefined : this.armedUs;
   }
 
   /**
@@ -236,6 +247,12 @@ export class ReplicaDriver {
 
   private readonly onTimer = (): void => {
     this.timer = undefined;
+    if (!this.running) return;
+    this.tickImmediate = setImmediate(this.onTickDue);
+  };
+
+  private readonly onTickDue = (): void => {
+    this.tickImmediate = undefined;
     const target = this.armedUs;
     this.armedUs = Number.POSITIVE_INFINITY;
     if (!this.running) return;
@@ -326,7 +343,8 @@ export class ReplicaDriver {
 
   /** Arms the single timer for `targetUs` unless one is already armed for that time or earlier. */
   private arm(targetUs: number, nowUs = this.clock.nowUs()): void {
-    if (!this.running) return;
+    // A scheduled tick runs within this turn of the event loop and re-arms after it.
+    if (!this.running || this.tickImmediate !== undefined) return;
     const cap = nowUs + this.maxTickIntervalUs;
     const target = Number.isFinite(targetUs) ? Math.min(targetUs, cap) : cap;
     if (this.timer !== undefined && this.armedUs <= target) return;
