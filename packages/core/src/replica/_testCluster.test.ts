@@ -42,7 +42,8 @@ export function makeConfig(input: ClusterInput): ClusterConfig {
 }
 
 export interface Delivery {
-  readonly atUs: number;
+  /** Real arrival time (moved later while the receiver is held). */
+  atUs: number;
   readonly from: number;
   readonly to: number;
   readonly bytes: Uint8Array;
@@ -67,6 +68,12 @@ export class TestNet {
   /** Frames leaving a replica go through this; false drops the frame (crash mid-broadcast). */
   outFilter: (from: number, to: number) => boolean = () => true;
   realUs: number;
+  /**
+   * Replicas whose event loop is held (a GC pause, a stalled host) until a real time: what
+   * arrives meanwhile is delivered when the hold ends, before the tick that came due (the
+   * driver's order, replicaDriver.ts).
+   */
+  readonly heldUntilUs = new Map<number, number>();
   private queue: Delivery[] = [];
   private readonly tickAtUs: number[];
   private readonly sent = new Map<string, number>();
@@ -110,6 +117,14 @@ export class TestNet {
     for (;;) {
       const next = this.nextEvent();
       if (next === undefined || next.atUs > untilUs) break;
+      const target = next.kind === 'deliver' ? next.delivery.to : next.replica;
+      const heldUntil = this.heldUntilUs.get(target) ?? Number.NEGATIVE_INFINITY;
+      if (next.atUs < heldUntil) {
+        // Postponed to the end of the hold; frames win ties with ticks (nextEvent).
+        if (next.kind === 'deliver') next.delivery.atUs = heldUntil;
+        else this.tickAtUs[target] = heldUntil;
+        continue;
+      }
       this.realUs = Math.max(this.realUs, next.atUs);
       if (next.kind === 'deliver') {
         this.queue.splice(this.queue.indexOf(next.delivery), 1);

@@ -238,6 +238,28 @@ test('a primary whose every batch lags for two keepalives is suspected of holdin
   for (const r of [1, 2, 3]) t.true(net.eventsOf(r, 'view').some((e) => e.view >= 1), `replica ${r} moved to a new view`);
 });
 
+test('a primary held past a slot\'s close time still orders the writes that waited for it (no censorship suspicion)', (t) => {
+  // Closing the slot without them would be right by the clock, but every backup relayed them
+  // in time and would suspect the primary of censorship. closeBefore = 6.1 ms: the slot of T1
+  // closes at T1 − 6.1 ms; the primary's event loop is held from the writes until 2 ms after that.
+  const net = new TestNet(agreedConfig(), START);
+  net.run(START + 5_000);
+  write(net, 'wheel_a', 10, T1);
+  write(net, 'wheel_b', 11, T1);
+  write(net, 'wheel_c', 12, T1);
+  const closeUs = T1 - 6_100;
+  net.heldUntilUs.set(0, closeUs + 2_000);
+
+  net.run(T1 + 12_000);
+  const s = assertIdentical(t, net, [0, 1, 2, 3]);
+  t.regex(s[`speed@${T1}`] ?? '', /wheel_a=10,wheel_b=11,wheel_c=12/, 'every write joined the slot');
+  t.true(agreed(net, 0).counter('batches.late-stamped') >= 1, 'the primary stamped the batch at the close time');
+  for (const r of [1, 2, 3]) {
+    t.is(agreed(net, r).suspicionCount(0, 'censorship'), 0, `replica ${r} does not suspect the primary`);
+    t.is(net.eventsOf(r, 'view').length, 0);
+  }
+});
+
 test('a restarted backup fetches the state (f+1 / proven digest), then publishes the same slots as everyone', (t) => {
   const config = agreedConfig({}, { faultyWriters: 0, minWriters: 2 });
   const net = new TestNet(config, START);

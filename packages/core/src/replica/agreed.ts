@@ -11,7 +11,8 @@
  * - **Batching (primary).** On demand, at most one batch per batch interval b (tick-driven): when
  *   pending writes are not yet proposed in this view (oldest publish time first, at most
  *   `maxBatchBytes`, agreedSizing.ts), just after a slot's close time (an empty time beacon),
- *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor) (`cutDueUs`).
+ *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor) (`cutDueUs`), or
+ *   lower, down to the close time of a pending write that arrived after it (`maybeCut`).
  * - **Acceptance (backups, `validateBatch`).** The batch decodes and has no sync proposal; unless
  *   it is a NewView re-proposal, τ is above the executed τ_eff and monotone with the batches
  *   accepted at neighbouring seqs of this view, and at most ε + Δ + π ahead of this replica's
@@ -359,7 +360,11 @@ export class AgreedReplica extends ReplicaBase {
       return;
     }
     const t = w.publishTimeUs;
-    if (this.state.isClosed(t) || t - this.config.timing.closeBeforeUs < nowUs - this.tauToleranceUs) {
+    // Late only if no batch can take it any more: its slot is closed (at the primary: by a batch
+    // it proposed), or it is too old for scanPending to keep. A write that arrives after its
+    // slot's close time but before any batch closed it can still join (maybeCut stamps τ lower).
+    const closeUs = t - this.config.timing.closeBeforeUs;
+    if (this.state.isClosed(t) || closeUs < this.viewTauUs || closeUs < nowUs - this.tauToleranceUs - this.config.timing.viewChangeTimeoutUs) {
       this.count('writes.late');
       return;
     }
@@ -378,7 +383,7 @@ export class AgreedReplica extends ReplicaBase {
     }
   }
 
-  protected onAdvance(nowUs: number): void {
+  protected onAdvance(nowUs: number, tick: boolean): void {
     if (!this.started) {
       this.started = true;
       this.probe();
@@ -387,7 +392,7 @@ export class AgreedReplica extends ReplicaBase {
     this.rejoinExcluded(nowUs);
     this.checkpointFallback(nowUs);
     this.retryTransfer(nowUs);
-    this.afterEngineInput(nowUs);
+    this.afterEngineInput(nowUs, tick);
     this.scanDeadlines(nowUs);
     this.scanPending(nowUs);
     this.relayMissing(nowUs);
@@ -610,14 +615,20 @@ export class AgreedReplica extends ReplicaBase {
 
   // --- PBFT plumbing ----------------------------------------------------------------------
 
-  private afterEngineInput(nowUs: number): void {
+  /**
+   * `fromTick`: the primary cuts only in ticks (modeNextTickUs asks for one at the cut time).
+   * Cutting while handling a message would act on the time before the rest of what arrived was
+   * read: after the event loop was held, the first message handled would close a slot whose
+   * writes wait in the socket behind it (the driver ticks after reading them; see maybeCut).
+   */
+  private afterEngineInput(nowUs: number, fromTick = false): void {
     if (this.heldTimeDetail !== undefined) {
       const detail = this.heldTimeDetail;
       this.heldTimeDetail = undefined;
       this.engine.suspectPrimary('bad-timestamp', detail, nowUs);
     }
     this.pump(nowUs);
-    this.maybeCut(nowUs);
+    if (fromTick) this.maybeCut(nowUs);
   }
 
   /** Drains the engine: executes committed batches, handles events, sends messages. */
@@ -1015,8 +1026,19 @@ export class AgreedReplica extends ReplicaBase {
   private maybeCut(nowUs: number): void {
     if (!this.engine.canPropose() || nowUs < this.cutDueUs(nowUs)) return;
     const view = this.engine.status().view;
-    const tau = Math.max(nowUs, this.lastProposedTauUs + 1, this.tauFloorUs + 1, this.state.tauEffUs + 1);
     const cb = this.config.timing.closeBeforeUs;
+    const lowestUs = Math.max(this.lastProposedTauUs + 1, this.tauFloorUs + 1, this.state.tauEffUs + 1);
+    let tau = Math.max(nowUs, lowestUs);
+    // A write that reached this primary after its slot's close time — it waited in the socket
+    // while the event loop was held (a GC pause, a stalled host) — still joins if no batch has
+    // closed the slot yet: stamp τ at the close time instead of the clock. Backups accept a
+    // lagging τ (tauProblem), a lagging τ only delays closing, and the alternative is a slot
+    // closed without a write its backups relayed in time: a censorship suspicion.
+    for (const p of this.pending.values()) {
+      const c = p.publishTimeUs - cb;
+      if (p.proposedView !== view && c >= lowestUs && c < tau) tau = c;
+    }
+    if (tau < nowUs) this.count('batches.late-stamped');
     const candidates: PendingWrite[] = [];
     for (const p of this.pending.values()) if (p.proposedView !== view && p.publishTimeUs - cb >= tau) candidates.push(p);
     candidates.sort((x, y) => x.publishTimeUs - y.publishTimeUs || (x.key < y.key ? -1 : x.key > y.key ? 1 : x.writer < y.writer ? -1 : x.writer > y.writer ? 1 : 0));

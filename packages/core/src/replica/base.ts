@@ -102,8 +102,11 @@ export abstract class ReplicaBase implements Replica {
   protected abstract disseminate(aw: AuthenticatedWrite, write: AdmittedWrite, nowUs: number): void;
   /** A WriteBroadcast arrived over an authenticated channel from replica `from`. */
   protected abstract onWriteBroadcast(from: number, wb: WriteBroadcast, nowUs: number): void;
-  /** Time-driven work (decisions, garbage collection); called on every input. */
-  protected abstract onAdvance(nowUs: number): void;
+  /**
+   * Time-driven work (decisions, garbage collection); called on every input: for a tick
+   * (`tick` true) and before any other input — a datagram, a write, a read (`tick` false).
+   */
+  protected abstract onAdvance(nowUs: number, tick: boolean): void;
   /** The latest time the mode needs a tick (Infinity: nothing scheduled). */
   protected modeNextTickUs(_nowUs: number): number {
     return Number.POSITIVE_INFINITY;
@@ -179,7 +182,7 @@ export abstract class ReplicaBase implements Replica {
   }
 
   tick(nowUs: number): void {
-    this.guard(() => this.advance(nowUs));
+    this.guard(() => this.advance(nowUs, true));
   }
 
   ready(): Ready {
@@ -397,9 +400,9 @@ export abstract class ReplicaBase implements Replica {
     else if (incarnation > seen.latest) this.peerIncarnations.set(peer, { latest: incarnation, restarted: true });
   }
 
-  private advance(nowUs: number): void {
+  private advance(nowUs: number, tick = false): void {
     this.lastNowUs = nowUs;
-    this.onAdvance(nowUs);
+    this.onAdvance(nowUs, tick);
     for (const [id, p] of this.pendingVisible) {
       if (p.publishTimeUs > nowUs) continue;
       this.pendingVisible.delete(id);
