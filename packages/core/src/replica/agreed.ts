@@ -597,10 +597,10 @@ export class AgreedReplica extends ReplicaBase {
   }
 
   /**
-   * Pending writes leave when their slot closes (judged for omission first). A write that can no
-   * longer be ordered (t − closeBefore more than ε + Δ + π in the past: no batch a correct backup
-   * accepts can take it) but whose slot has not closed — execution stalls, a view change is
-   * under way — waits for the closing batch; it is dropped unjudged a view-change timeout later.
+   * Pending writes leave when their slot closes (judged for omission first). One whose slot does
+   * not close — execution stalls, a view change is under way — is kept a view-change timeout
+   * past t − closeBefore + ε + Δ + π (a primary may still order it: maybeCut), then dropped
+   * unjudged.
    */
   private scanPending(nowUs: number): void {
     const cb = this.config.timing.closeBeforeUs;
