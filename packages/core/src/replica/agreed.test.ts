@@ -260,6 +260,25 @@ test('a primary held past a slot\'s close time still orders the writes that wait
   }
 });
 
+test('late writes that need several batches all join their slot (τ leaves room below the close time)', (t) => {
+  // N = 7: a batch holds two writes (744 B), so the three writes held at the primary past their
+  // slot's close time need two batches. Stamping the first at the close time would leave no
+  // room: the second's τ would be above it and close the slot on the third write.
+  const replicas = [0, 1, 2, 3, 4, 5, 6];
+  const net = new TestNet(agreedConfig({}, {}, 7, 2), START);
+  net.run(START + 5_000);
+  write(net, 'wheel_a', 10, T1);
+  write(net, 'wheel_b', 11, T1);
+  write(net, 'wheel_c', 12, T1);
+  net.heldUntilUs.set(0, T1 - 6_100 + 2_000);
+
+  net.run(T1 + 12_000);
+  const s = assertIdentical(t, net, replicas);
+  t.regex(s[`speed@${T1}`] ?? '', /wheel_a=10,wheel_b=11,wheel_c=12/, 'every write joined the slot');
+  t.true(agreed(net, 0).counter('batches.late-stamped') >= 2, 'two late-stamped batches');
+  for (const r of replicas.slice(1)) t.is(agreed(net, r).suspicionCount(0, 'censorship'), 0, `replica ${r} does not suspect the primary`);
+});
+
 test('a restarted backup fetches the state (f+1 / proven digest), then publishes the same slots as everyone', (t) => {
   const config = agreedConfig({}, { faultyWriters: 0, minWriters: 2 });
   const net = new TestNet(config, START);

@@ -12,7 +12,7 @@
  *   pending writes are not yet proposed in this view (oldest publish time first, at most
  *   `maxBatchBytes`, agreedSizing.ts), just after a slot's close time (an empty time beacon),
  *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor) (`cutDueUs`), or
- *   lower, down to the close time of a pending write that arrived after it (`maybeCut`).
+ *   lower, down to the close time of a pending write whose close time has passed (`maybeCut`).
  * - **Acceptance (backups, `validateBatch`).** The batch decodes and has no sync proposal; unless
  *   it is a NewView re-proposal, τ is above the executed τ_eff and monotone with the batches
  *   accepted at neighbouring seqs of this view, and at most ε + Δ + π ahead of this replica's
@@ -924,8 +924,8 @@ export class AgreedReplica extends ReplicaBase {
    * loss burst; or a faulty primary starved it) ignores the view's messages until the next view
    * change, which the others, progressing normally, never start. Meanwhile the view's quorums
    * must include the faulty replicas, which can then delay every commit. So a replica that
-   * has seen a peer ask for a later view, continuously for 2 view-change timeouts while it ran
-   * its own view normally, moves to that view (at most N views ahead) — without blaming the
+   * has seen a peer (not proven faulty) ask for a later view, continuously for 2 view-change
+   * timeouts while it ran its own view normally, moves to that view (at most N views ahead) — without blaming the
    * primary. The cost: a faulty replica can force one view change per 2 timeouts; with the
    * view change of PBFT that is safe, and it is counted (`view.left-for-peer`).
    */
@@ -935,7 +935,7 @@ export class AgreedReplica extends ReplicaBase {
     const waitUs = 2 * this.config.timing.viewChangeTimeoutUs;
     for (const [peer, sinceUs] of this.excludedSinceUs) {
       const asked = this.relayTo.get(peer);
-      if (asked === undefined || asked <= status.view) {
+      if (asked === undefined || asked <= status.view || this.provenFaulty.has(peer)) {
         this.excludedSinceUs.delete(peer);
         continue;
       }
@@ -1028,19 +1028,27 @@ export class AgreedReplica extends ReplicaBase {
     const view = this.engine.status().view;
     const cb = this.config.timing.closeBeforeUs;
     const lowestUs = Math.max(this.lastProposedTauUs + 1, this.tauFloorUs + 1, this.state.tauEffUs + 1);
-    let tau = Math.max(nowUs, lowestUs);
     // A write that reached this primary after its slot's close time — it waited in the socket
-    // while the event loop was held (a GC pause, a stalled host) — still joins if no batch has
-    // closed the slot yet: stamp τ at the close time instead of the clock. Backups accept a
-    // lagging τ (tauProblem), a lagging τ only delays closing, and the alternative is a slot
-    // closed without a write its backups relayed in time: a censorship suspicion.
+    // while the event loop was held (a GC pause, a stalled host), or it was pending here while
+    // a view change ran past the close time — still joins if no batch has closed the slot yet:
+    // stamp τ at the close time instead of the clock. Backups accept a lagging τ (tauProblem),
+    // a lagging τ only delays closing, and the alternative is a slot closed without writes
+    // that correct replicas had in time. When these late writes need more than this batch, τ
+    // goes one µs lower per late write left over, so the next batches can still carry them
+    // below their close times (a batch stamped at the close time leaves no room: the next τ is
+    // above it and closes the slot on the writes still waiting).
+    const candidates: PendingWrite[] = [];
+    let late = 0;
+    let lateCloseUs = Number.POSITIVE_INFINITY;
     for (const p of this.pending.values()) {
       const c = p.publishTimeUs - cb;
-      if (p.proposedView !== view && c >= lowestUs && c < tau) tau = c;
+      if (p.proposedView === view || c < lowestUs) continue;
+      candidates.push(p);
+      if (c < nowUs) {
+        late++;
+        lateCloseUs = Math.min(lateCloseUs, c);
+      }
     }
-    if (tau < nowUs) this.count('batches.late-stamped');
-    const candidates: PendingWrite[] = [];
-    for (const p of this.pending.values()) if (p.proposedView !== view && p.publishTimeUs - cb >= tau) candidates.push(p);
     candidates.sort((x, y) => x.publishTimeUs - y.publishTimeUs || (x.key < y.key ? -1 : x.key > y.key ? 1 : x.writer < y.writer ? -1 : x.writer > y.writer ? 1 : 0));
     const taken: PendingWrite[] = [];
     let bytes = 16;
@@ -1054,12 +1062,22 @@ export class AgreedReplica extends ReplicaBase {
       taken.push(p);
       bytes += p.bytes;
     }
-    const batch: Batch = { tauUs: tau, writes: taken.map((p) => p.aw), sync: null };
+    let batch: Batch = { tauUs: Math.max(nowUs, lowestUs), writes: taken.map((p) => p.aw), sync: null };
     let encoded = encodeBatch(batch);
     while (encoded.length > this.sizing.engineMaxBatchBytes && taken.length > 0) {
       taken.pop();
-      encoded = encodeBatch({ ...batch, writes: taken.map((p) => p.aw) });
+      batch = { ...batch, writes: taken.map((p) => p.aw) };
+      encoded = encodeBatch(batch);
     }
+    if (late > 0) {
+      // Candidates are taken oldest first, so the late ones come first; each later batch takes
+      // at least one of the rest and raises τ by at least 1 µs.
+      const lateLeft = Math.max(0, late - taken.length);
+      batch = { ...batch, tauUs: Math.max(lowestUs, lateCloseUs - lateLeft) };
+      encoded = encodeBatch(batch);
+      this.count('batches.late-stamped');
+    }
+    const tau = batch.tauUs;
     this.lastCutUs = nowUs;
     const r = this.engine.propose(encoded, nowUs);
     if (!r.ok) {
