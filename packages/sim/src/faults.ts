@@ -36,7 +36,7 @@ export type NodeFaultKind =
   | 'silent-primary'
   | 'slow-primary';
 
-export type FaultKind = NodeFaultKind | 'partition' | 'net-replay';
+export type FaultKind = NodeFaultKind | 'partition' | 'net-replay' | 'stall';
 
 export const CRASH_FAULTS: readonly NodeFaultKind[] = ['crash', 'restart'];
 export const BYZANTINE_FAULTS: readonly NodeFaultKind[] = [

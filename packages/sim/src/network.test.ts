@@ -19,6 +19,7 @@ function profile(over: Partial<NetworkProfile> = {}): NetworkProfile {
     tailMeanUs: 2 * DELTA,
     replayP: 0,
     partitions: [],
+    stalls: [],
     ...over,
   };
 }
@@ -145,4 +146,19 @@ test('planned profiles: no loss, tail, partitions or replay without faults; part
     for (const p of dirty.partitions) t.true(p.startUs < p.endUs && p.endUs <= 900_000);
     for (const b of dirty.baseUs) t.true(b >= 0 && b <= 1000);
   }
+});
+
+test('planned stalls: only on request and with faults, inside the safety phase, and the rest of the plan is unchanged', (t) => {
+  let planned = 0;
+  for (let seed = 0; seed < 200; seed++) {
+    const base = { n: 4, delayUs: 1000, processingUs: 100, adversarial: true, safetyUs: 1_000_000 };
+    const without = planNetwork(new Prng(seed), { ...base, faulty: true });
+    const withStalls = planNetwork(new Prng(seed), { ...base, faulty: true, stalls: true });
+    t.deepEqual(without.stalls, []);
+    t.deepEqual({ ...withStalls, stalls: [] }, without, `seed ${seed}: stalls changed the rest of the plan`);
+    t.deepEqual(planNetwork(new Prng(seed), { ...base, faulty: false, stalls: true }).stalls, []);
+    for (const s of withStalls.stalls) t.true(s.startUs < s.endUs && s.endUs <= 900_000 && s.node >= 0 && s.node < 4);
+    planned += withStalls.stalls.length;
+  }
+  t.true(planned >= 200, `${planned} stalls planned over 200 seeds`);
 });

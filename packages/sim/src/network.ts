@@ -11,6 +11,10 @@
  *   (frames across the cut are dropped: assumption violations);
  * - replay: with probability `replayP` a recently sent frame is delivered again, possibly to
  *   another receiver (an adversarial network, which replicas must tolerate — not a violation).
+ * - stalls (`stalls: true`; the scenario asks for them unless told not to): a replica's event loop is held — a GC pause, a stalled
+ *   host — so it reads nothing and runs no timer until the stall ends; then it reads what
+ *   arrived meanwhile, then ticks (as the runtime's driver does). The simulator applies them;
+ *   they are planned here with the other timing faults and, like them, violate π.
  * Assumption violations are only counted (and recorded in the history) for frames between two
  * non-Byzantine nodes: what happens to a Byzantine node's traffic is its own choice.
  *
@@ -27,6 +31,13 @@ export interface PartitionSpec {
   readonly sides: readonly number[];
 }
 
+export interface StallSpec {
+  readonly node: number;
+  /** Relative to the run start. */
+  readonly startUs: number;
+  readonly endUs: number;
+}
+
 export interface NetworkProfile {
   /** Δ */
   readonly delayUs: number;
@@ -41,6 +52,8 @@ export interface NetworkProfile {
   readonly tailMeanUs: number;
   readonly replayP: number;
   readonly partitions: readonly PartitionSpec[];
+  /** Sorted by start; empty unless planned with `stalls: true`. */
+  readonly stalls: readonly StallSpec[];
 }
 
 export interface NetworkHooks {
@@ -197,7 +210,12 @@ export interface NetworkPlanOptions {
   /** Replay by the network: Byzantine runs only. */
   readonly adversarial: boolean;
   readonly safetyUs: number;
+  /** Plan event-loop stalls too (drawn after everything else: the rest of the plan is unchanged). */
+  readonly stalls?: boolean;
 }
+
+/** Stall lengths drawn from (µs, scaled by U[0.5, 1.5]): a minor GC, a major GC, a stalled host. */
+const STALL_LENGTHS_US = [2_000, 10_000, 40_000, 120_000];
 
 export function planNetwork(rng: Prng, o: NetworkPlanOptions): NetworkProfile {
   const n = o.n;
@@ -227,6 +245,18 @@ export function planNetwork(rng: Prng, o: NetworkPlanOptions): NetworkProfile {
     const last = disjoint[disjoint.length - 1];
     if (ps.endUs > ps.startUs && (last === undefined || ps.startUs > last.endUs)) disjoint.push(ps);
   }
+  const stalls: StallSpec[] = [];
+  if (o.faulty && o.stalls === true) {
+    const stallCount = rng.weighted<number>([[3, 1], [2, 2], [1, 4]]);
+    for (let i = 0; i < stallCount; i++) {
+      const node = rng.int(0, n - 1);
+      const startUs = Math.round(rng.real(0.05, 0.8) * o.safetyUs);
+      const lengthUs = Math.round(rng.pick(STALL_LENGTHS_US) * rng.real(0.5, 1.5));
+      const endUs = Math.min(startUs + lengthUs, Math.round(0.9 * o.safetyUs));
+      if (endUs > startUs) stalls.push({ node, startUs, endUs });
+    }
+    stalls.sort((a, b) => a.startUs - b.startUs || a.node - b.node);
+  }
   return {
     delayUs: o.delayUs,
     processingUs: o.processingUs,
@@ -238,5 +268,6 @@ export function planNetwork(rng: Prng, o: NetworkPlanOptions): NetworkProfile {
     tailMeanUs: 2 * o.delayUs,
     replayP: o.adversarial ? replayP : 0,
     partitions: o.faulty ? disjoint : [],
+    stalls,
   };
 }

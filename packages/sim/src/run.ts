@@ -32,6 +32,8 @@ export interface SimulationOptions {
   readonly faultyNodes?: number;
   /** Restrict the node fault kinds the seed chooses from. */
   readonly faultKinds?: readonly NodeFaultKind[];
+  /** Stall replicas' event loops (GC pauses, a stalled host) in faulty runs; default true. */
+  readonly stalls?: boolean;
 }
 
 export interface FaultSummary {
@@ -55,11 +57,12 @@ export interface SimulationResult {
 }
 
 /** The command that replays a run (the same flags fix the same choices). */
-export function replayCommand(o: { seed: number; mode: Mode; f: number; faults: FaultsOption; durationUs: number; faultyNodes?: number; faultKinds?: readonly NodeFaultKind[] }): string {
+export function replayCommand(o: { seed: number; mode: Mode; f: number; faults: FaultsOption; durationUs: number; faultyNodes?: number; faultKinds?: readonly NodeFaultKind[]; stalls?: boolean }): string {
   let cmd = `pnpm bftkvs sim --mode ${o.mode} --f ${o.f} --faults ${o.faults} --seed ${o.seed}`;
   if (o.durationUs !== DEFAULT_DURATION_MS * 1000) cmd += ` --duration-ms ${o.durationUs / 1000}`;
   if (o.faultyNodes !== undefined) cmd += ` --faulty-nodes ${o.faultyNodes}`;
   if (o.faultKinds !== undefined) cmd += ` --fault-kinds ${o.faultKinds.join(',')}`;
+  if (o.stalls === false) cmd += ' --no-stalls';
   return `${cmd} --trace`;
 }
 

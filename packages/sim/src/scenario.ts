@@ -35,6 +35,8 @@ export interface ScenarioOptions {
   readonly faultKinds?: readonly NodeFaultKind[];
   /** Whether Byzantine nodes can re-authenticate (a FrameCraft is available). */
   readonly canCraft?: boolean;
+  /** Stall replicas' event loops during the safety phase of faulty runs (network.ts); default true. */
+  readonly stalls?: boolean;
 }
 
 export interface Scenario {
@@ -131,6 +133,7 @@ export function buildScenario(o: ScenarioOptions): Scenario {
     faulty: o.faults !== 'none',
     adversarial: o.faults === 'byzantine' || o.faults === 'all',
     safetyUs: o.durationUs,
+    stalls: o.stalls !== false,
   });
   const faults = planFaults(faultPlanRng, {
     mode,

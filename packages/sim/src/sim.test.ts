@@ -4,8 +4,9 @@
  * and runs that break the fault bound and must fail.
  */
 import test from 'ava';
-import type { SimulationOptions, SimulationResult } from './index.js';
-import { realReplicas, runSimulation, toyReplicas } from './index.js';
+import type { Replica } from '@bftkvs/core';
+import type { ReplicaProvider, SimulationOptions, SimulationResult } from './index.js';
+import { buildScenario, realReplicas, runSimulation, toyReplicas } from './index.js';
 
 const SHORT_US = 500_000;
 
@@ -126,6 +127,71 @@ real('real fast replicas converge: every published slot becomes agreed (the sync
 
 real('real crash replicas: a restarted replica keeps agreement (it must not publish slots it saw only partly)', (t) => {
   t.deepEqual(violationsOf(realSweep(20, { mode: 'crash', faults: 'crash', faultKinds: ['restart'] })), []);
+});
+
+real('stalls: a held replica reads and ticks nothing until the stall ends, then reads what arrived before its timer runs', (t) => {
+  // The first seed whose plan stalls a replica for at least 10 ms (stalls draw from their own stream).
+  let seed = 1;
+  let stall: { node: number; startUs: number; endUs: number } | undefined;
+  for (; stall === undefined; seed++) {
+    const s = buildScenario({ seed, mode: 'crash', f: 1, faults: 'byzantine', durationUs: SHORT_US, stalls: true });
+    stall = s.network.stalls.find((x) => x.endUs - x.startUs >= 10_000);
+    if (stall !== undefined) stall = { ...stall, startUs: stall.startUs + s.startUs, endUs: stall.endUs + s.startUs };
+  }
+  const held = stall;
+  const calls: { kind: 'receive' | 'tick'; localUs: number }[] = [];
+  const provider: ReplicaProvider = (config, fuse, s) => {
+    const setup = realReplicas(config, fuse, s);
+    return {
+      ...setup,
+      factory: (id, incarnation) => {
+        const r = setup.factory(id, incarnation);
+        if (id !== held.node) return r;
+        const receive = r.receive.bind(r);
+        const tick = r.tick.bind(r);
+        // Instrument this instance in place (its methods keep their own `this`).
+        (r as { receive: Replica['receive'] }).receive = (bytes, nowUs) => {
+          calls.push({ kind: 'receive', localUs: nowUs });
+          receive(bytes, nowUs);
+        };
+        (r as { tick: Replica['tick'] }).tick = (nowUs) => {
+          calls.push({ kind: 'tick', localUs: nowUs });
+          tick(nowUs);
+        };
+        return r;
+      },
+    };
+  };
+  const result = runSimulation({ seed: seed - 1, mode: 'crash', f: 1, faults: 'byzantine', durationUs: SHORT_US, stalls: true, replicas: provider });
+  t.true((result.stats.faultsInjected.stall ?? 0) >= 1);
+  t.false(result.replay.includes('stalls'), 'stalls are the default: the replay needs no flag');
+  // Local clocks are within a few hundred µs of true time in these runs.
+  const marginUs = 1_000;
+  const during = calls.filter((c) => c.localUs > held.startUs + marginUs && c.localUs < held.endUs - marginUs);
+  t.deepEqual(during, [], 'nothing ran while the event loop was held');
+  const after = calls.filter((c) => c.localUs >= held.endUs - marginUs);
+  const firstTick = after.findIndex((c) => c.kind === 'tick');
+  t.true(firstTick > 0, `datagrams queued during the stall are read before the timer: ${after.slice(0, 4).map((c) => c.kind).join(',')}`);
+  t.deepEqual(result.violations.map((v) => v.message), []);
+});
+
+test('stalls: on by default in faulty runs, off with stalls: false (and the replay says so)', (t) => {
+  const o = { seed: 7, mode: 'crash' as const, f: 1, faults: 'crash' as const, durationUs: SHORT_US, replicas: toyReplicas() };
+  const seeds = [7, 8, 9, 10, 11, 12];
+  t.true(seeds.some((seed) => (runSimulation({ ...o, seed }).stats.faultsInjected.stall ?? 0) > 0));
+  for (const seed of seeds) {
+    const off = runSimulation({ ...o, seed, stalls: false });
+    t.is(off.stats.faultsInjected.stall, undefined);
+    t.true(off.replay.includes('--no-stalls'));
+  }
+});
+
+real('stalls: seeds of every mode with held event loops on top of all faults have no violations', (t) => {
+  const found: string[] = [];
+  for (const mode of ['crash', 'fast', 'agreed'] as const) {
+    found.push(...violationsOf(realSweep(4, { mode, faults: 'all', stalls: true })));
+  }
+  t.deepEqual(found, []);
 });
 
 real('must fail: f+1 equivocating nodes in fast mode make the validity or agreement checker fire within 5 seeds', (t) => {

@@ -10,7 +10,7 @@
  * at which the replica's own clock reaches `nextTickUs`.
  */
 import type { KvsErrorCode, Replica, ReplicaEvent, Value, WriteIntent } from '@bftkvs/core';
-import { valueToWire } from '@bftkvs/core';
+import { agreedSizing, valueToWire } from '@bftkvs/core';
 import { CLIENT_INDEX_BASE } from '@bftkvs/msgs';
 import type { CheckerSet, Violation } from './checkers/index.js';
 import { createCheckers } from './checkers/index.js';
@@ -22,6 +22,7 @@ import { equivocateFrame, forgeFrame, isByzantineKind, isProtocolFrame, mutateFr
 import type { WriteRecord } from './history.js';
 import { History, slotId } from './history.js';
 import { Network } from './network.js';
+import type { StallSpec } from './network.js';
 import type { Prng } from './prng.js';
 import type { ReplicaFactory } from './replicaFactory.js';
 import type { Scenario } from './scenario.js';
@@ -38,6 +39,7 @@ const EV_PARTITION_START = 7;
 const EV_PARTITION_END = 8;
 const EV_HEAL = 9;
 const EV_SAMPLE = 10;
+const EV_STALL = 11;
 
 /** How often memory is sampled and checkers finalise old slots. */
 const SAMPLE_PERIOD_US = 50_000;
@@ -83,6 +85,8 @@ class SimNode {
   byz: ByzantineState | undefined;
   /** True time of the pending tick per copy (stale tick events are skipped). */
   readonly tickAt: number[];
+  /** Its event loop is held until this true time (a stall): nothing is read, no timer runs. */
+  stalledUntilUs = -1;
 
   constructor(id: number, clock: SimClock, copies: number) {
     this.id = id;
@@ -123,6 +127,8 @@ export class Simulator {
   private primary = 0;
   /** Agreed mode: a disruption (primary fault) waiting for the view change that ends it. */
   private disruptionFromUs: number | undefined;
+  /** Agreed mode: the PBFT retransmission interval (how soon a primary repairs an omission). */
+  private readonly retransmitUs: number;
 
   constructor(o: SimulatorOptions) {
     this.s = o.scenario;
@@ -163,6 +169,7 @@ export class Simulator {
         violation: (from, to, fromUs, toUs) => this.history.addAssumptionViolation(from, to, fromUs, toUs),
       },
     });
+    this.retransmitUs = s.mode === 'agreed' ? agreedSizing(s.config).retransmitIntervalUs : 0;
     this.lastWriteT = new Array<number>(s.workload.writers.length).fill(-1);
     this.stats = {
       slotsPublished: 0,
@@ -206,6 +213,7 @@ export class Simulator {
       q.push(s.startUs + p.startUs, EV_PARTITION_START, i, 0);
       q.push(s.startUs + p.endUs, EV_PARTITION_END, i, 0);
     });
+    s.network.stalls.forEach((st, i) => q.push(s.startUs + st.startUs, EV_STALL, i, 0));
     q.push(s.healUs, EV_HEAL, 0, 0);
     for (let t = s.startUs + SAMPLE_PERIOD_US; t <= s.endUs; t += SAMPLE_PERIOD_US) q.push(t, EV_SAMPLE, 0, 0);
     for (const node of this.nodes) {
@@ -220,12 +228,20 @@ export class Simulator {
       }
       this.now = q.time;
       switch (q.kind) {
-        case EV_DELIVER:
-          this.deliver(q.a, q.b, q.payload as Uint8Array);
+        case EV_DELIVER: {
+          const node = this.nodes[q.a];
+          // A held event loop reads the datagram when it resumes, in arrival order.
+          if (node !== undefined && node.stalledUntilUs > q.time) q.push(node.stalledUntilUs, EV_DELIVER, q.a, q.b, q.payload);
+          else this.deliver(q.a, q.b, q.payload as Uint8Array);
           break;
+        }
         case EV_TICK: {
           const node = this.nodes[q.a] as SimNode;
-          if (node.up && node.tickAt[q.b] === q.time) {
+          if (node.up && node.tickAt[q.b] === q.time && node.stalledUntilUs > q.time) {
+            // The timer runs after the datagrams that arrived during the stall (the driver's order).
+            node.tickAt[q.b] = node.stalledUntilUs + 1;
+            q.push(node.stalledUntilUs + 1, EV_TICK, q.a, q.b);
+          } else if (node.up && node.tickAt[q.b] === q.time) {
             node.tickAt[q.b] = -1;
             this.tick(node, q.b);
           }
@@ -256,6 +272,9 @@ export class Simulator {
         case EV_PARTITION_END:
           this.network.setPartition(undefined);
           this.traceLine(-1, 'partition healed');
+          break;
+        case EV_STALL:
+          this.stall(s.network.stalls[q.a] as StallSpec);
           break;
         case EV_HEAL:
           this.network.heal();
@@ -462,6 +481,15 @@ export class Simulator {
     if (kinds.includes('mutate') && rng.chance(f.mutateP)) {
       out = mutateFrame(out, rng, this.craft);
       this.bump('mutate');
+      // A primary's damaged protocol frame is an omission only the primary can repair (pre-prepares
+      // are not transferable: MACs, not signatures), and PBFT bounds how long a faulty primary
+      // keeps its view, not what it delays meanwhile: the slots it holds up until its next
+      // retransmission may miss their deadlines legitimately.
+      if (this.s.mode === 'agreed' && this.primary === node.id && isProtocolFrame(bytes) && !this.history.isByzantine(to)) {
+        const t = this.s.config.timing;
+        const hop = t.networkDelayUs + t.processingUs + t.clockSkewUs;
+        this.history.disruptions.add(this.now, this.now + 2 * this.retransmitUs + t.leadUs + 2 * hop);
+      }
       this.traceLine(node.id, `mutates a frame to ${to} (${bytes.length} -> ${out.length} bytes)`, copy, true);
     }
     this.network.send(node.id, copy, to, out, this.now, extra);
@@ -492,6 +520,26 @@ export class Simulator {
     byz.ringNext = (byz.ringNext + 1) % BYZ_RING;
   }
 
+  /**
+   * Holds a node's event loop until the stall ends. Every frame into or out of it in that time
+   * misses π (an assumption violation, recorded per link as the network does for late frames).
+   */
+  private stall(st: StallSpec): void {
+    const node = this.nodes[st.node];
+    if (node === undefined || !node.up) return;
+    const untilUs = this.s.startUs + st.endUs;
+    node.stalledUntilUs = Math.max(node.stalledUntilUs, untilUs);
+    const t = this.s.config.timing;
+    const lateUntilUs = untilUs + t.networkDelayUs + t.processingUs;
+    for (let other = 0; other < this.s.replicas; other++) {
+      if (other === st.node) continue;
+      this.history.addAssumptionViolation(other, st.node, this.now, lateUntilUs);
+      this.history.addAssumptionViolation(st.node, other, this.now, lateUntilUs);
+    }
+    this.bump('stall');
+    this.traceLine(st.node, `stall: event loop held until ${ms(st.endUs)}`);
+  }
+
   private deliver(to: number, copy: number, bytes: Uint8Array): void {
     const node = this.nodes[to];
     if (node === undefined || !node.up || node.copies[copy] === undefined) return;
@@ -506,7 +554,8 @@ export class Simulator {
     const spec = s.workload.writers[w] as WriterSpec;
     this.queue.push(this.now + spec.periodUs, EV_WRITE, w, 0);
     const node = this.nodes[spec.host] as SimNode;
-    if (!node.up) return;
+    // The application shares the held event loop: it does not run during a stall.
+    if (!node.up || node.stalledUntilUs > this.now) return;
     const rng = s.rng.workload;
     const { leadUs, horizonUs } = s.config.timing;
     const byz = node.byz;
@@ -573,7 +622,7 @@ export class Simulator {
     const s = this.s;
     const node = this.nodes[n] as SimNode;
     this.queue.push(this.now + s.workload.readPeriodUs, EV_READ, n, 0);
-    if (!node.up || this.history.isByzantine(n)) return;
+    if (!node.up || this.history.isByzantine(n) || node.stalledUntilUs > this.now) return;
     const rng = s.rng.workload;
     // Let due ticks run first, so the replica's announcements are never behind what a read sees.
     this.tick(node, 0);
@@ -620,6 +669,8 @@ export class Simulator {
     if (node.up) return;
     node.incarnation++;
     node.up = true;
+    // A new process: the old one's held event loop is gone with it.
+    node.stalledUntilUs = -1;
     this.history.nodeUp(n, this.now);
     for (let c = 0; c < node.copies.length; c++) node.copies[c] = this.create(n, node.incarnation);
     for (const c of this.checkers.all) c.onRestart?.(n, node.incarnation, this.now);

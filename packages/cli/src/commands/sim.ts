@@ -33,6 +33,8 @@ export interface SimCommandOptions {
   readonly trace: boolean;
   readonly faultyNodes?: number;
   readonly faultKinds?: readonly NodeFaultKind[];
+  /** Stall replicas' event loops during the safety phase of faulty runs (default; `--no-stalls`). */
+  readonly stalls?: boolean;
   readonly replica: 'real' | 'toy';
   /** Worker threads for sweeps (1: run inline). */
   readonly jobs?: number;
@@ -97,6 +99,7 @@ function runOne(o: SimCommandOptions, seed: number, trace: ((line: string) => vo
         ...(trace === undefined ? {} : { trace }),
         ...(o.faultyNodes === undefined ? {} : { faultyNodes: o.faultyNodes }),
         ...(o.faultKinds === undefined ? {} : { faultKinds: o.faultKinds }),
+        ...(o.stalls === false ? { stalls: false } : {}),
       }),
     };
   } catch (e) {
@@ -213,7 +216,7 @@ export async function runSimCommand(o: SimCommandOptions, io: SimIo): Promise<Si
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([k, v]) => `${k} ${v}`)
           .join(', ');
-  p(`sim: ${runs} run(s) from seed ${base}${o.mode === undefined ? '' : `, mode ${o.mode}`}, f=${o.f}, faults ${o.faults}, ${o.durationMs} ms safety phase + liveness phase each, ${jobs} job(s)`);
+  p(`sim: ${runs} run(s) from seed ${base}${o.mode === undefined ? '' : `, mode ${o.mode}`}, f=${o.f}, faults ${o.faults}${o.stalls === false ? ' (no stalls)' : ''}, ${o.durationMs} ms safety phase + liveness phase each, ${jobs} job(s)`);
   for (const [reason, n] of skippedReasons) p(`  skipped ${n} run(s): ${reason}`);
   p(`  violations:       ${violations} in ${failed.length} run(s)${violations > 0 ? ` (${list(byChecker)})` : ''}`);
   p(`  slots published:  ${totals.slotsPublished} (agreed ${totals.slotsAgreed})`);
@@ -263,6 +266,7 @@ export function registerSim(program: Command): void {
     .option('--trace', 'with one seed: print a readable event log (time, node, event)', false)
     .addOption(new Option('--faulty-nodes <n>', 'override the number of faulty nodes (e.g. f+1 to see checkers fire)').argParser(nonNegativeInt(64)).hideHelp())
     .addOption(new Option('--fault-kinds <list>', `restrict node faults to these kinds (${NODE_FAULT_KINDS.join(',')})`).argParser(faultKinds).hideHelp())
+    .option('--no-stalls', "do not hold replicas' event loops (1-180 ms: GC pauses, a stalled host) during the safety phase")
     .option('--jobs <n>', 'worker threads for sweeps (default: one per core)', positiveInt(256))
     .addOption(new Option('--replica <impl>', 'replicas to simulate: the real ones, or the simulator test double').choices(['real', 'toy']).default('real').hideHelp())
     .action(async (o: SimCommandOptions) => {

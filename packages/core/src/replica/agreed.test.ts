@@ -260,6 +260,28 @@ test('a primary held past a slot\'s close time still orders the writes that wait
   }
 });
 
+test('a backup that notices its own event loop was held does not blame the primary for the batches that waited on it', (t) => {
+  // Replica 3 is held for two and a half keepalives; everything it reads afterwards lagged
+  // because of it, not because the primary held back time.
+  const net = new TestNet(agreedConfig(), START);
+  net.run(START + 5_000);
+  const slots = Array.from({ length: 8 }, (_, k) => T1 + k * 10_000);
+  net.heldUntilUs.set(3, START + 10_000 + 40_000);
+  let next = 0;
+  for (let now = START + 5_000; now <= T1 + 90_000; now += 1_000) {
+    net.run(now);
+    while (next < slots.length && (slots[next] as number) - now <= 15_000) {
+      for (const w of ['wheel_a', 'wheel_b', 'wheel_c'] as const) write(net, w, next, slots[next] as number);
+      next++;
+    }
+  }
+  t.true(agreed(net, 3).counter('event-loop.held') >= 1, 'replica 3 noticed the hold');
+  for (const r of [0, 1, 2]) t.is(agreed(net, r).counter('event-loop.held'), 0, `replica ${r} was never held`);
+  t.is(agreed(net, 3).suspicionCount(0, 'bad-timestamp'), 0);
+  t.is(net.eventsOf(3, 'view').length, 0);
+  assertIdentical(t, net, [0, 1, 2, 3]);
+});
+
 test('late writes that need several batches all join their slot (τ leaves room below the close time)', (t) => {
   // N = 7: a batch holds two writes (744 B), so the three writes held at the primary past their
   // slot's close time need two batches. Stamping the first at the close time would leave no

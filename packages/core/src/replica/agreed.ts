@@ -11,8 +11,9 @@
  * - **Batching (primary).** On demand, at most one batch per batch interval b (tick-driven): when
  *   pending writes are not yet proposed in this view (oldest publish time first, at most
  *   `maxBatchBytes`, agreedSizing.ts), just after a slot's close time (an empty time beacon),
- *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor) (`cutDueUs`), or
- *   lower, down to the close time of a pending write whose close time has passed (`maybeCut`).
+ *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor, the NewView's
+ *   re-proposed τ + 1) (`cutDueUs`), or lower, down to the close time of a pending write whose
+ *   close time has passed (`maybeCut`).
  * - **Acceptance (backups, `validateBatch`).** The batch decodes and has no sync proposal; unless
  *   it is a NewView re-proposal, τ is above the executed τ_eff and monotone with the batches
  *   accepted at neighbouring seqs of this view, and at most ε + Δ + π ahead of this replica's
@@ -184,6 +185,8 @@ export class AgreedReplica extends ReplicaBase {
   private lastProposedTauUs = 0;
   /** The highest τ proposed in the current view (slots below it are being closed). */
   private viewTauUs = 0;
+  /** Cache of reproposedTauUs for one view. */
+  private reproposedTau: { view: number; tauUs: number } | undefined;
   private readonly keepaliveUs: number;
   /** τ floor after a view change: the (f+1)-th largest committed τ the NewView's ViewChanges report. */
   private tauFloorUs = 0;
@@ -195,8 +198,10 @@ export class AgreedReplica extends ReplicaBase {
    * than ε + Δ + π: when the first arrived, and how many (see `observeTauLag`).
    */
   private lagRun: { sinceUs: number; batches: number; maxLagUs: number } | undefined;
-  /** A time-holding suspicion raised while the engine validated a batch, acted on after it. */
-  private heldTimeDetail: string | undefined;
+  /** A time-holding suspicion raised while the engine validated a batch (and its view), acted on after it. */
+  private heldTimeDetail: { detail: string; view: number } | undefined;
+  /** When this replica's own event loop last resumed from a hold (local time; see observeTauLag). */
+  private resumedUs = Number.NEGATIVE_INFINITY;
   /** How long every batch may lag before the primary is suspected of holding back time. */
   private readonly tauLagWindowUs: number;
 
@@ -381,6 +386,11 @@ export class AgreedReplica extends ReplicaBase {
         this.sendSafe(status.primary, { kind: 'write', write: { write: aw, hop: 1 } });
       }
     }
+  }
+
+  protected override onEventLoopHeld(nowUs: number): void {
+    this.lagRun = undefined;
+    this.resumedUs = nowUs;
   }
 
   protected onAdvance(nowUs: number, tick: boolean): void {
@@ -623,9 +633,10 @@ export class AgreedReplica extends ReplicaBase {
    */
   private afterEngineInput(nowUs: number, fromTick = false): void {
     if (this.heldTimeDetail !== undefined) {
-      const detail = this.heldTimeDetail;
+      const held = this.heldTimeDetail;
       this.heldTimeDetail = undefined;
-      this.engine.suspectPrimary('bad-timestamp', detail, nowUs);
+      // Only against the primary whose batches lagged: the engine may have moved on meanwhile.
+      if (held.view === this.engine.status().view) this.engine.suspectPrimary('bad-timestamp', held.detail, nowUs);
     }
     this.pump(nowUs);
     if (fromTick) this.maybeCut(nowUs);
@@ -1027,7 +1038,7 @@ export class AgreedReplica extends ReplicaBase {
     if (!this.engine.canPropose() || nowUs < this.cutDueUs(nowUs)) return;
     const view = this.engine.status().view;
     const cb = this.config.timing.closeBeforeUs;
-    const lowestUs = Math.max(this.lastProposedTauUs + 1, this.tauFloorUs + 1, this.state.tauEffUs + 1);
+    const lowestUs = Math.max(this.lastProposedTauUs + 1, this.tauFloorUs + 1, this.state.tauEffUs + 1, this.reproposedTauUs(view) + 1);
     // A write that reached this primary after its slot's close time — it waited in the socket
     // while the event loop was held (a GC pause, a stalled host), or it was pending here while
     // a view change ran past the close time — still joins if no batch has closed the slot yet:
@@ -1093,6 +1104,23 @@ export class AgreedReplica extends ReplicaBase {
     this.pump(nowUs);
   }
 
+  /**
+   * The highest τ among the batches this view's NewView re-proposed: backups accept a new batch
+   * only above the seqs before it in the view (tauProblem), and those may still be unexecuted.
+   */
+  private reproposedTauUs(view: number): number {
+    const nv = this.newView;
+    if (nv === undefined || nv.view !== view) return 0;
+    if (this.reproposedTau?.view === view) return this.reproposedTau.tauUs;
+    let tauUs = 0;
+    for (const pp of nv.prePrepares) {
+      const d = decodeBatch(pp.batch);
+      if (d.ok) tauUs = Math.max(tauUs, d.value.tauUs);
+    }
+    this.reproposedTau = { view, tauUs };
+    return tauUs;
+  }
+
   // --- backups: accepting batches ---------------------------------------------------------
 
   private validateBatch(bytes: Uint8Array, ctx: BatchContext): BatchVerdict {
@@ -1139,7 +1167,7 @@ export class AgreedReplica extends ReplicaBase {
       }
     }
     this.acceptedTau.set(ctx.seq, { view: ctx.view, tauUs: tau });
-    if (!ctx.reproposal && ctx.seq > this.state.seq) this.observeTauLag(tau, ctx.nowUs);
+    if (!ctx.reproposal && ctx.seq > this.state.seq) this.observeTauLag(tau, ctx.nowUs, ctx.view);
     return { ok: true };
   }
 
@@ -1171,7 +1199,10 @@ export class AgreedReplica extends ReplicaBase {
    * suspected only when every batch accepted for `tauLagWindowUs` (two keepalives: at least
    * two batches from a correct primary) lagged by more than ε + Δ + π; one on time ends the run.
    */
-  private observeTauLag(tau: number, nowUs: number): void {
+  private observeTauLag(tau: number, nowUs: number, view: number): void {
+    // Cut before this replica resumed from a hold of its own event loop and read soon after: it
+    // may have waited here, in the socket. Later, a τ that old is the primary's doing again.
+    if (tau < this.resumedUs && nowUs - this.resumedUs < this.tauLagWindowUs) return;
     const lagUs = nowUs - tau;
     if (lagUs <= this.tauToleranceUs) {
       this.lagRun = undefined;
@@ -1185,7 +1216,7 @@ export class AgreedReplica extends ReplicaBase {
     if (run.batches >= 2 && nowUs - run.sinceUs >= this.tauLagWindowUs) {
       this.count('batches.tau-held');
       // Raised inside the engine's validation callback: the engine is told after its input.
-      this.heldTimeDetail = `${run.batches} batches in ${nowUs - run.sinceUs} µs all lagged the clock (up to ${run.maxLagUs} µs; tolerance ${this.tauToleranceUs} µs)`;
+      this.heldTimeDetail = { view, detail: `${run.batches} batches in ${nowUs - run.sinceUs} µs all lagged the clock (up to ${run.maxLagUs} µs; tolerance ${this.tauToleranceUs} µs)` };
       this.lagRun = undefined;
     }
   }

@@ -68,6 +68,8 @@ export abstract class ReplicaBase implements Replica {
   /** Decided slots whose publish time has not come yet ("key\npublishTime"). */
   private readonly pendingVisible = new Map<string, { key: string; publishTimeUs: number }>();
   protected lastNowUs = 0;
+  /** The tick time this replica last asked its embedder for (`ready().nextTickUs`). */
+  private askedTickUs = Number.POSITIVE_INFINITY;
   private slotsPublished = 0;
   private slotsAgreed = 0;
   private slotsRepaired = 0;
@@ -107,6 +109,13 @@ export abstract class ReplicaBase implements Replica {
    * (`tick` true) and before any other input — a datagram, a write, a read (`tick` false).
    */
   protected abstract onAdvance(nowUs: number, tick: boolean): void;
+
+  /**
+   * This replica's own event loop was held: its due timer ran `lateUs` late (more than π).
+   * What it reads right after waited in the socket; modes that judge peers by arrival times
+   * must not count that wait against them.
+   */
+  protected onEventLoopHeld(_nowUs: number, _lateUs: number): void {}
   /** The latest time the mode needs a tick (Infinity: nothing scheduled). */
   protected modeNextTickUs(_nowUs: number): number {
     return Number.POSITIVE_INFINITY;
@@ -187,6 +196,8 @@ export abstract class ReplicaBase implements Replica {
 
   ready(): Ready {
     const out: Ready = { frames: this.frames, events: this.events, nextTickUs: this.nextTickUs() };
+    // A time already past means "now": due at the last input's time.
+    this.askedTickUs = Math.max(out.nextTickUs, this.lastNowUs);
     this.frames = [];
     this.events = [];
     return out;
@@ -401,6 +412,14 @@ export abstract class ReplicaBase implements Replica {
   }
 
   private advance(nowUs: number, tick = false): void {
+    // The embedder runs a due timer within π unless its event loop was held (a GC pause, a
+    // stalled host): everything read now waited behind the hold, and looks late because of us.
+    const lateUs = nowUs - this.askedTickUs;
+    this.askedTickUs = Number.POSITIVE_INFINITY;
+    if (lateUs > this.config.timing.processingUs) {
+      this.count('event-loop.held');
+      this.onEventLoopHeld(nowUs, lateUs);
+    }
     this.lastNowUs = nowUs;
     this.onAdvance(nowUs, tick);
     for (const [id, p] of this.pendingVisible) {
