@@ -198,7 +198,7 @@ export class AgreedReplica extends ReplicaBase {
    * than ε + Δ + π: when the first arrived, and how many (see `observeTauLag`).
    */
   private lagRun: { sinceUs: number; batches: number; maxLagUs: number } | undefined;
-  /** A time-holding suspicion raised while the engine validated a batch (and its view), acted on after it. */
+  /** A time-holding suspicion raised while the engine validated a batch (with that batch's view), acted on after it. */
   private heldTimeDetail: { detail: string; view: number } | undefined;
   /** When this replica's own event loop last resumed from a hold (local time; see observeTauLag). */
   private resumedUs = Number.NEGATIVE_INFINITY;
@@ -936,8 +936,8 @@ export class AgreedReplica extends ReplicaBase {
    * change, which the others, progressing normally, never start. Meanwhile the view's quorums
    * must include the faulty replicas, which can then delay every commit. So a replica that
    * has seen a peer (not proven faulty) ask for a later view, continuously for 2 view-change
-   * timeouts while it ran its own view normally, moves to that view (at most N views ahead) — without blaming the
-   * primary. The cost: a faulty replica can force one view change per 2 timeouts; with the
+   * timeouts while it ran its own view normally, moves to that view (at most N views ahead) —
+   * without blaming the primary. The cost: a faulty replica can force one view change per 2 timeouts; with the
    * view change of PBFT that is safe, and it is counted (`view.left-for-peer`).
    */
   private rejoinExcluded(nowUs: number): void {
