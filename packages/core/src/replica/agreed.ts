@@ -937,8 +937,8 @@ export class AgreedReplica extends ReplicaBase {
    * must include the faulty replicas, which can then delay every commit. So a replica that
    * has seen a peer (not proven faulty) ask for a later view, continuously for 2 view-change
    * timeouts while it ran its own view normally, moves to that view (at most N views ahead) —
-   * without blaming the primary. The cost: a faulty replica can force one view change per 2 timeouts; with the
-   * view change of PBFT that is safe, and it is counted (`view.left-for-peer`).
+   * without blaming the primary. The cost: a faulty replica can force one view change per 2
+   * timeouts; with the view change of PBFT that is safe, and it is counted (`view.left-for-peer`).
    */
   private rejoinExcluded(nowUs: number): void {
     const status = this.engine.status();
