@@ -1288,16 +1288,7 @@ export class AgreedReplica extends ReplicaBase {
         const oldest = Math.min(...this.snapshots.keys());
         this.snapshots.delete(oldest);
       }
-      if (!this.engine.checkpointState(c.seq, snap.digest)) {
-        // The engine has not executed this seq: the learner did (the batch is proven committed,
-        // so this state is the one every correct replica reaches). Let the engine continue from
-        // it and vote, instead of waiting for the f+1 fallback a timeout later — with f faulty
-        // replicas the checkpoint quorum needs this vote, and the others' windows fill without
-        // it (simulator, agreed, f = 2, seed 927: after a 23 ms stall a backup's engine stayed
-        // behind for 90 ms and every commit waited on the faulty twins).
-        if (this.engine.adoptCheckpoint(c.seq, snap.digest, nowUs)) this.count('checkpoint.adopted-from-learner');
-        else this.count('checkpoint.refused');
-      }
+      if (!this.engine.checkpointState(c.seq, snap.digest)) this.count('checkpoint.refused');
     }
   }
 
