@@ -34,10 +34,12 @@ for (const mode of MODES) {
   test(`${mode}: arbitrary bytes are refused, counted, blamed on no one, and change nothing`, (t) => {
     const clean = scenario(mode, () => undefined);
     let n = 0;
+    const injected = [0, 0, 0, 0];
     const dirty = scenario(mode, (net) => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat({ max: 3 }), (bytes, to) => {
           net.inject(to, bytes, 100 + (n++ % 5_000));
+          injected[to] = (injected[to] ?? 0) + 1;
           return true;
         }),
         { numRuns: 2_000 },
@@ -48,7 +50,8 @@ for (const mode of MODES) {
       t.is(base(dirty, i).counter('internal-error'), 0);
       t.deepEqual(dirty.eventsOf(i, 'suspect'), []);
       const refused = [...base(dirty, i).counters()].filter(([k]) => k.startsWith('channel.rejected.')).reduce((s, [, v]) => s + v, 0);
-      t.true(refused >= 400, `replica ${i} counted ${refused} refusals`);
+      // fast-check draws the targets unevenly: judge each replica by what it was sent.
+      t.true(refused >= 0.8 * (injected[i] ?? 0) && refused > 0, `replica ${i} counted ${refused} refusals of ${injected[i]} garbage frames`);
     }
   });
 
