@@ -5,7 +5,7 @@
  * change only what they override and a replay with the printed flags is exact.
  */
 import type { ClusterConfig, ClusterInput, Mode } from '@bftkvs/core';
-import { MODES, agreedSizing, agreedWriteCapacity, createFuseRegistry, deriveTiming, minReplicas, parseClusterConfig } from '@bftkvs/core';
+import { MODES, agreedSizing, agreedWriteCapacity, createFuseRegistry, deriveTiming, minReplicas, parseClusterConfig, timeoutsToCorrectPrimary } from '@bftkvs/core';
 import type { FuseRegistry } from '@bftkvs/core';
 import type { ClockOptions } from './clock.js';
 import { maxClockErrorUs } from './clock.js';
@@ -16,7 +16,6 @@ import { planNetwork } from './network.js';
 import { Prng, checkSeed } from './prng.js';
 import type { WorkloadPlan } from './workload.js';
 import { planWorkload } from './workload.js';
-import { viewChangesToCorrectPrimaryUs } from './bounds.js';
 
 /** The largest f a run may ask for (N = 3f+1 replicas must stay simulable quickly). */
 export const MAX_SIM_F = 4;
@@ -151,11 +150,11 @@ export function buildScenario(o: ScenarioOptions): Scenario {
   let maxPeriodUs = 0;
   for (const k of config.keys.values()) maxPeriodUs = Math.max(maxPeriodUs, k.grid.periodUs);
   const hopUs = delayUs + processingUs + clockSkewUs;
-  // After the heal (or a restart): the view changes to a correct primary (bounds.ts), two
+  // After the heal (or a restart): the view changes to a correct primary (timeoutsToCorrectPrimary), two
   // synchronisation rounds, one period of the slowest key and some hops before progress is
   // required; then a window long enough to see slots become agreed (agreeBound, as the liveness
   // checker uses it).
-  const viewChangesUs = viewChangesToCorrectPrimaryUs(f, viewChangeTimeoutUs);
+  const viewChangesUs = timeoutsToCorrectPrimary(f) * viewChangeTimeoutUs;
   const recoveryUs = leadUs + viewChangesUs + 2 * syncPeriodUs + maxPeriodUs + 10 * hopUs;
   const agreeBoundUs = 2 * syncPeriodUs + viewChangesUs + 2 * hopUs + 1_000;
   // Only `fast` mode agrees after publishing; in the other modes a published slot is final, so

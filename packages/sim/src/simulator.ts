@@ -129,6 +129,8 @@ export class Simulator {
   private disruptionFromUs: number | undefined;
   /** Agreed mode: the PBFT retransmission interval (how soon a primary repairs an omission). */
   private readonly retransmitUs: number;
+  /** One hop within the assumptions: Δ + π + ε. */
+  private readonly hopUs: number;
 
   constructor(o: SimulatorOptions) {
     this.s = o.scenario;
@@ -170,6 +172,7 @@ export class Simulator {
       },
     });
     this.retransmitUs = s.mode === 'agreed' ? agreedSizing(s.config).retransmitIntervalUs : 0;
+    this.hopUs = s.config.timing.networkDelayUs + s.config.timing.processingUs + s.config.timing.clockSkewUs;
     this.lastWriteT = new Array<number>(s.workload.writers.length).fill(-1);
     this.stats = {
       slotsPublished: 0,
@@ -416,10 +419,9 @@ export class Simulator {
     // of j views means j − 1 failed view changes first, each waiting twice as long as the one
     // before (the engine's back-off): VC·(1 + 2 + ... + 2^(j−1)) < VC·2^j in all.
     const t = this.s.config.timing;
-    const hop = t.networkDelayUs + t.processingUs + t.clockSkewUs;
     const waitedUs = t.viewChangeTimeoutUs * 2 ** Math.min(Math.max(jump, 1), 10);
-    const from = this.disruptionFromUs ?? this.now - waitedUs - t.leadUs - hop;
-    this.history.disruptions.add(from, this.now + t.leadUs + 2 * hop);
+    const from = this.disruptionFromUs ?? this.now - waitedUs - t.leadUs - this.hopUs;
+    this.history.disruptions.add(from, this.now + t.leadUs + 2 * this.hopUs);
     this.disruptionFromUs = undefined;
     // A primary that can misorder on purpose disrupts its whole view, as a crashed or silent one
     // does: a twinned primary feeds each side its own batches, so a correct replica on the
@@ -486,9 +488,7 @@ export class Simulator {
       // keeps its view, not what it delays meanwhile: the slots it holds up until its next
       // retransmission may miss their deadlines legitimately.
       if (this.s.mode === 'agreed' && this.primary === node.id && isProtocolFrame(bytes) && !this.history.isByzantine(to)) {
-        const t = this.s.config.timing;
-        const hop = t.networkDelayUs + t.processingUs + t.clockSkewUs;
-        this.history.disruptions.add(this.now, this.now + 2 * this.retransmitUs + t.leadUs + 2 * hop);
+        this.history.disruptions.add(this.now, this.now + 2 * this.retransmitUs + this.s.config.timing.leadUs + 2 * this.hopUs);
       }
       this.traceLine(node.id, `mutates a frame to ${to} (${bytes.length} -> ${out.length} bytes)`, copy, true);
     }

@@ -91,3 +91,13 @@ export function resolveConfig(o: PbftOptions): PbftConfig {
 export function primaryOf(view: number, n: number): number {
   return view % n;
 }
+
+/**
+ * View-change timeouts until a correct primary runs a view, past up to f faulty primaries in the
+ * rotation: the timeout that notices the first, then one per further faulty primary, each
+ * doubled by the engine's back-off — 1 + 1 + 2 + … + 2^(f−2) <= 2^f. Two at f = 1; at f = 2 a
+ * faulty primary followed by a crashed one took three (simulator, fast, seed 505).
+ */
+export function timeoutsToCorrectPrimary(f: number): number {
+  return 2 ** Math.max(1, f);
+}

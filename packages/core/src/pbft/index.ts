@@ -4,7 +4,7 @@
  */
 export { PbftEngine } from './engine.js';
 export { isPbftMessage, viewOf, prepareSigningBytes, checkpointSigningBytes, viewChangeSigningBytes, newViewSigningBytes } from './messages.js';
-export { primaryOf } from './config.js';
+export { primaryOf, timeoutsToCorrectPrimary } from './config.js';
 export { planNewView, type NewViewPlan } from './viewChange.js';
 export type {
   BatchContext,

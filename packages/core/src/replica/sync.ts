@@ -31,6 +31,7 @@ import type { Body, SyncProposal, SyncReport } from '@bftkvs/msgs';
 import type { CryptoSuite } from '../auth/crypto.js';
 import { decodeBatch, encodeBatch } from '@bftkvs/msgs';
 import type { BatchContext, BatchVerdict, CommittedBatch, OutboundMessage, PbftEvent } from '../pbft/types.js';
+import { timeoutsToCorrectPrimary } from '../pbft/config.js';
 import { PbftEngine } from '../pbft/engine.js';
 import { hex, isPbftMessage } from '../pbft/messages.js';
 import type { SyncComponent, SyncFactory, SyncHost } from './fast.js';
@@ -142,12 +143,11 @@ export class PbftSync implements SyncComponent {
     this.viewChangeTimeoutUs = t.viewChangeTimeoutUs;
     this.resendIntervalUs = options.resendIntervalUs ?? Math.max(1, Math.floor(t.viewChangeTimeoutUs / 4));
     this.giveUpUs = Math.max(this.resendIntervalUs * 2, 1);
-    // Reports must outlive the longest stall a correct primary ends: the timeout that notices a
-    // faulty primary and the doubled ones of up to f − 1 more faulty primaries in the rotation
-    // (2^f timeouts), plus one to install the view. With f = 2 a faulty primary followed by a
-    // crashed one stalled 5 timeouts and the slots published meanwhile were never agreed
-    // (simulator, fast, f = 2, seed 505).
-    this.keepRounds = 2 + Math.ceil(((2 ** Math.max(1, config.f) + 1) * t.viewChangeTimeoutUs) / t.syncPeriodUs);
+    // Reports must outlive the longest stall a correct primary ends (timeoutsToCorrectPrimary),
+    // plus one timeout to install the view. With f = 2 a faulty primary followed by a crashed one
+    // stalled 5 timeouts and the slots published meanwhile were never agreed (simulator, fast,
+    // f = 2, seed 505).
+    this.keepRounds = 2 + Math.ceil(((timeoutsToCorrectPrimary(config.f) + 1) * t.viewChangeTimeoutUs) / t.syncPeriodUs);
     const crypto = host.crypto;
     const keys = host.keys;
     this.engine = new PbftEngine({

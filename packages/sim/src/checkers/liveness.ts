@@ -8,15 +8,15 @@
  * that is up from the heal to the end must have published it — at any time, late or not (late
  * is the timeliness checker's business). In `fast` mode each such slot must moreover have
  * become agreed at that replica within `agreeBoundUs` (two synchronisation periods plus the
- * view changes to a correct primary, `viewChangesToCorrectPrimaryUs`) when the run lasted that
+ * view changes to a correct primary, core's `timeoutsToCorrectPrimary`) when the run lasted that
  * long. No excuses apply in this window: the assumptions hold there by construction, and
  * Byzantine replicas stay within the bound f.
  */
 import type { ReplicaEvent } from '@bftkvs/core';
+import { timeoutsToCorrectPrimary } from '@bftkvs/core';
 import { slotId } from '../history.js';
 import type { Checker, CheckerContext, Observation } from './types.js';
 import { atMs, slotName } from './types.js';
-import { viewChangesToCorrectPrimaryUs } from '../bounds.js';
 
 interface Progress {
   readonly key: string;
@@ -41,7 +41,7 @@ export class LivenessChecker implements Checker {
     const t = h.config.timing;
     this.fromUs = h.healUs + h.recoveryUs;
     this.lagUs = 2 * (t.networkDelayUs + t.processingUs + t.clockSkewUs) + 1_000;
-    this.agreeBoundUs = 2 * t.syncPeriodUs + viewChangesToCorrectPrimaryUs(h.config.f, t.viewChangeTimeoutUs) + this.lagUs;
+    this.agreeBoundUs = 2 * t.syncPeriodUs + timeoutsToCorrectPrimary(h.config.f) * t.viewChangeTimeoutUs + this.lagUs;
   }
 
   /** Start of the window in which progress is required (true time). */
