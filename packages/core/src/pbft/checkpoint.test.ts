@@ -3,6 +3,7 @@ import test from 'ava';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { batchAt, describe, LockStep, runSim, type SimNode } from './_harness.test.js';
 import type { PbftEngine } from './engine.js';
+import type { PbftMessage } from './index.js';
 
 test('the log stays bounded by the watermark window over 10k seqs', (t) => {
   const K = 16;
@@ -53,6 +54,36 @@ test('a replica cut off for a while asks for state transfer, installs it, and co
   const donor = r.nodes[1] as SimNode;
   for (const [seq, d] of donor.history) if (seq <= lagger.lastSeq) t.is(lagger.history.get(seq), d, `seq ${seq}`);
   t.is(lagger.engine.status().phase, 'normal', 'catching up needed no view change');
+});
+
+test('a backup whose window trails the primary keeps pre-prepares above it and prepares them once the checkpoint arrives', (t) => {
+  // The primary's window moves when *it* sees a stable checkpoint; a backup that has not yet got
+  // the same checkpoint messages must not lose the seqs proposed meanwhile. Replica 2 is silent,
+  // so without replica 3's prepare nothing above seq 8 can commit; no tick runs, so nothing is
+  // retransmitted: only the kept pre-prepare can make seq 9 commit.
+  const c = new LockStep(4, 1);
+  const held: { from: number; msg: PbftMessage }[] = [];
+  const holdCheckpointsTo3 = (s: { from: number; to: number; msg: PbftMessage }): boolean => {
+    if (s.to !== 3 || s.msg.kind !== 'checkpoint') return true;
+    held.push(s);
+    return false;
+  };
+  c.filter = holdCheckpointsTo3;
+  const primary = c.engines[0] as PbftEngine;
+  const trailing = c.engines[3] as PbftEngine;
+  for (let i = 1; i <= 8; i++) primary.propose(batchAt(i), 0);
+  c.run(0);
+  t.like(primary.status(), { lowWatermark: 8, lastExecuted: 8 });
+  t.like(trailing.status(), { lowWatermark: 0, lastExecuted: 8 });
+  c.filter = (s) => s.from !== 2 && s.to !== 2 && holdCheckpointsTo3(s);
+  t.true(primary.propose(batchAt(9), 1_000).ok);
+  c.run(1_000);
+  t.is(trailing.counters()['buffered.above-watermark'], 2, 'the pre-prepare and the prepare of replica 1');
+  t.false(c.committed[0]?.some((x) => x.seq === 9), 'seq 9 needs the trailing backup');
+  for (const s of held.splice(0)) trailing.receive(s.from, s.msg, 2_000);
+  c.run(2_000);
+  t.is(trailing.status().lowWatermark, 8);
+  for (const r of [0, 1, 3]) t.true(c.committed[r]?.some((x) => x.seq === 9), `replica ${r} committed seq 9`);
 });
 
 test('installCheckpoint accepts only a (seq, digest) proven by 2f+1 signed checkpoints', (t) => {

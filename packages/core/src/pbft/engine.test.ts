@@ -109,7 +109,8 @@ test('f+1 backups preparing another digest expose an equivocating primary', (t) 
 
 test('messages outside the watermark window, of old views or from non-primaries are dropped and counted', (t) => {
   const e = new PbftEngine(testOptions(4, 1, 1));
-  e.receive(0, { kind: 'prePrepare', prePrepare: { view: 0, seq: 9, batch: batchAt(1) } }, 0);
+  // L = 8: seqs up to one window above H are kept for later (checkpoint.test), beyond that dropped.
+  e.receive(0, { kind: 'prePrepare', prePrepare: { view: 0, seq: 17, batch: batchAt(1) } }, 0);
   e.receive(0, { kind: 'prePrepare', prePrepare: { view: 0, seq: 0, batch: batchAt(1) } }, 0);
   e.receive(2, { kind: 'prePrepare', prePrepare: { view: 0, seq: 1, batch: batchAt(1) } }, 0);
   e.receive(1, { kind: 'commit', commit: { view: 0, seq: 1, digest: new Uint8Array(32) } }, 0);

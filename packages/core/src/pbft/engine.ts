@@ -426,30 +426,47 @@ export class PbftEngine {
   private admitView(from: number, v: number, msg: PbftMessage): boolean {
     if (this.phase === 'normal' && v === this.view) return true;
     if ((this.phase === 'normal' && v > this.view) || (this.phase === 'view-change' && v >= this.targetView)) {
-      let list = this.buffered.get(from);
-      if (list === undefined) {
-        list = [];
-        this.buffered.set(from, list);
-      }
-      if (list.length >= this.cfg.maxBufferedPerReplica) {
-        list.shift();
-        this.bufferedCount--;
-        this.count('dropped.buffer-full');
-      }
-      list.push(msg);
-      this.bufferedCount++;
-      this.count('buffered.future-view');
+      this.buffer(from, msg, 'buffered.future-view');
       return false;
     }
     this.count('ignored.stale-view');
     return false;
   }
 
-  /** The log entry for an in-window seq of the current view; counts why not otherwise. */
-  private entryFor(seq: number): SeqEntry | undefined {
+  /** Keeps `msg` for later (bounded per sender: the oldest goes first). */
+  private buffer(from: number, msg: PbftMessage, counter: string): void {
+    let list = this.buffered.get(from);
+    if (list === undefined) {
+      list = [];
+      this.buffered.set(from, list);
+    }
+    if (list.length >= this.cfg.maxBufferedPerReplica) {
+      list.shift();
+      this.bufferedCount--;
+      this.count('dropped.buffer-full');
+    }
+    list.push(msg);
+    this.bufferedCount++;
+    this.count(counter);
+  }
+
+  /**
+   * The log entry for an in-window seq of the current view; counts why not otherwise. A seq
+   * at most one window above H is buffered until a stable checkpoint moves the window there:
+   * the primary's window moves as soon as *it* sees a stable checkpoint, so it may propose
+   * past ours for the few hundred µs until the same checkpoint messages reach us. Dropping
+   * that pre-prepare would leave us out of the seq until the primary retransmits (a
+   * retransmit interval), and at f Byzantine backups our prepare is the one the quorum needs.
+   */
+  private entryFor(from: number, seq: number, msg: PbftMessage): SeqEntry | undefined {
     const e = this.log.open(seq, this.view);
-    if (e === undefined) this.count(seq <= this.log.lowWatermark ? 'ignored.below-watermark' : 'ignored.above-watermark');
-    return e;
+    if (e !== undefined) return e;
+    const h = this.log.lowWatermark;
+    const windowSeqs = this.cfg.watermarkWindowSeqs;
+    if (seq <= h) this.count('ignored.below-watermark');
+    else if (seq <= h + 2 * windowSeqs) this.buffer(from, msg, 'buffered.above-watermark');
+    else this.count('ignored.above-watermark');
+    return undefined;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -488,7 +505,7 @@ export class PbftEngine {
       this.suspect(from, 'malformed', `pre-prepare for view ${pp.view} from a backup`);
       return;
     }
-    const e = this.entryFor(pp.seq);
+    const e = this.entryFor(from, pp.seq, { kind: 'prePrepare', prePrepare: pp });
     if (e === undefined) return;
     if (pp.batch.length > this.cfg.maxBatchBytes) {
       this.count('rejected.oversized-batch');
@@ -553,7 +570,7 @@ export class PbftEngine {
       this.count('ignored.prepare-from-primary');
       return;
     }
-    const e = this.entryFor(p.seq);
+    const e = this.entryFor(from, p.seq, { kind: 'prepare', prepare: p });
     if (e === undefined) return;
     const digestHex = hex(p.digest);
     const existing = e.prepares.get(from);
@@ -639,7 +656,7 @@ export class PbftEngine {
 
   private onCommit(from: number, c: Commit): void {
     if (!this.admitView(from, c.view, { kind: 'commit', commit: c })) return;
-    const e = this.entryFor(c.seq);
+    const e = this.entryFor(from, c.seq, { kind: 'commit', commit: c });
     if (e === undefined) return;
     const digestHex = hex(c.digest);
     const existing = e.commits.get(from);
@@ -782,6 +799,8 @@ export class PbftEngine {
     this.transfer.reached(this.lastExecuted, { anyReason: false });
     this.noteProgress();
     this.out.event({ kind: 'stable-checkpoint', seq: s.seq, stateDigest: s.stateDigest });
+    // Seqs buffered above the old window (entryFor) may be inside the new one.
+    if (this.phase === 'normal') this.replayBuffered();
   }
 
   private doInstallCheckpoint(seq: number, stateDigest: Uint8Array): boolean {
