@@ -452,7 +452,7 @@ export class PbftEngine {
 
   /**
    * The log entry for an in-window seq of the current view; counts why not otherwise. A seq
-   * at most one window above H is buffered until a stable checkpoint moves the window there:
+   * at most one window above h is buffered until a stable checkpoint moves the window there:
    * the primary's window moves as soon as *it* sees a stable checkpoint, so it may propose
    * past ours for the few hundred µs until the same checkpoint messages reach us. Dropping
    * that pre-prepare would leave us out of the seq until the primary retransmits (a
