@@ -96,6 +96,8 @@ export class PbftEngine {
   private readonly highestNormalViewSeen: number[];
   private readonly buffered = new Map<number, PbftMessage[]>();
   private bufferedCount = 0;
+  /** h moved since the buffer was last replayed (see advanceStable). */
+  private windowMoved = false;
 
   private nowUs = 0;
   private started = false;
@@ -415,6 +417,10 @@ export class PbftEngine {
         this.viewChangeQuorumSinceUs = this.nowUs;
       }
       this.tryNewView();
+    }
+    if (this.windowMoved && this.phase === 'normal') {
+      this.windowMoved = false;
+      this.replayBuffered();
     }
     this.deliver();
   }
@@ -799,8 +805,10 @@ export class PbftEngine {
     this.transfer.reached(this.lastExecuted, { anyReason: false });
     this.noteProgress();
     this.out.event({ kind: 'stable-checkpoint', seq: s.seq, stateDigest: s.stateDigest });
-    // Seqs buffered above the old window (entryFor) may be inside the new one.
-    if (this.phase === 'normal') this.replayBuffered();
+    // Seqs buffered above the old window (entryFor) may be inside the new one: replayed once
+    // the input is handled (afterInput), not here, where a view being installed would reset
+    // the entries they fill.
+    this.windowMoved = true;
   }
 
   private doInstallCheckpoint(seq: number, stateDigest: Uint8Array): boolean {
