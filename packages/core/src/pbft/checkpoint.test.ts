@@ -86,6 +86,41 @@ test('a backup whose window trails the primary keeps pre-prepares above it and p
   for (const r of [0, 1, 3]) t.true(c.committed[r]?.some((x) => x.seq === 9), `replica ${r} committed seq 9`);
 });
 
+test('a NewView that moves a trailing backup\'s window keeps the new view\'s messages that arrived before it', (t) => {
+  // Installing the view moves h to the NewView's checkpoint and then resets the log for the new
+  // view. Messages of the new view buffered before the NewView must be replayed after that
+  // reset, not when h moves, or the reset wipes them (found by agreed f=1 seeds 50 and 187).
+  // Replica 2 goes silent once the view is installed, so seq 5 needs replica 3's prepare; no
+  // tick runs, so nothing is retransmitted.
+  const c = new LockStep(4, 1);
+  const held: { from: number; msg: PbftMessage }[] = [];
+  const holdTo3 = (s: { from: number; to: number; msg: PbftMessage }): boolean => {
+    if (s.to !== 3 || (s.msg.kind !== 'checkpoint' && s.msg.kind !== 'newView')) return true;
+    held.push(s);
+    return false;
+  };
+  c.filter = holdTo3;
+  const trailing = c.engines[3] as PbftEngine;
+  for (let i = 1; i <= 4; i++) (c.engines[0] as PbftEngine).propose(batchAt(i), 0);
+  c.run(0);
+  t.like(trailing.status(), { lowWatermark: 0, lastExecuted: 4 });
+  for (const r of [1, 2, 3]) (c.engines[r] as PbftEngine).suspectPrimary('censorship', 'test', 1_000);
+  c.run(1_000);
+  t.like(c.engines[1]?.status(), { view: 1, phase: 'normal', lowWatermark: 4 });
+  t.like(trailing.status(), { phase: 'view-change', lowWatermark: 0 });
+  c.filter = (s) => s.from !== 2 && s.to !== 2 && holdTo3(s);
+  t.like((c.engines[1] as PbftEngine).propose(batchAt(5), 2_000), { ok: true, seq: 5 });
+  c.run(2_000);
+  t.true((trailing.counters()['buffered.future-view'] ?? 0) >= 2, 'the pre-prepare and the prepare of replica 0');
+  t.false(c.committed[1]?.some((x) => x.seq === 5), 'seq 5 needs the trailing backup');
+  const newView = held.find((s) => s.msg.kind === 'newView');
+  t.truthy(newView);
+  if (newView !== undefined) trailing.receive(newView.from, newView.msg, 3_000);
+  c.run(3_000);
+  t.like(trailing.status(), { view: 1, phase: 'normal', lowWatermark: 4 });
+  for (const r of [0, 1, 3]) t.true(c.committed[r]?.some((x) => x.seq === 5), `replica ${r} committed seq 5`);
+});
+
 test('installCheckpoint accepts only a (seq, digest) proven by 2f+1 signed checkpoints', (t) => {
   const c = new LockStep(4, 1);
   c.filter = (s) => s.to !== 3;
