@@ -8,6 +8,7 @@ import { createFuseRegistry, fail, ok, parseClusterConfig } from '@bftkvs/core';
 import {
   AdmissionChecker,
   AgreementChecker,
+  AuthenticationChecker,
   FreshnessChecker,
   LivenessChecker,
   MemoryChecker,
@@ -396,6 +397,20 @@ test('admission: too-close writes must be refused with TOO_LATE, valid ones acce
   c.onWrite(write(h, 'w1', 'speed', T, 1, { accepted: false, code: 'TOO_LATE' })); // refused a valid write
   c.onWrite(write(h, 'w2', 'speed', T, 1, { localUs: T - h.config.timing.horizonUs - 1 })); // beyond the horizon
   t.is(violations.length, 3);
+});
+
+// --- authentication --------------------------------------------------------------------------
+
+test('authentication: refused forged frames pass and are tallied; an accepted one is reported, at most three per run', (t) => {
+  const h = makeHistory('agreed', [3]);
+  const { c, violations } = harness((ctx) => new AuthenticationChecker(ctx), h);
+  c.onForgedDelivery({ node: 0, claimedFrom: 1, refused: true, trueUs: T });
+  c.onForgedDelivery({ node: 2, claimedFrom: 0, refused: true, trueUs: T });
+  t.deepEqual(violations, []);
+  for (let i = 0; i < 5; i++) c.onForgedDelivery({ node: 1, claimedFrom: 2, refused: false, trueUs: T + i });
+  t.is(violations.length, 3);
+  t.regex(violations[0]?.message ?? '', /replica 1 did not refuse a frame forged as from 2/);
+  t.like(c, { delivered: 7, refused: 2 });
 });
 
 // --- history ---------------------------------------------------------------------------------

@@ -4,9 +4,10 @@
  * and runs that break the fault bound and must fail.
  */
 import test from 'ava';
-import type { Replica } from '@bftkvs/core';
+import type { CryptoSuite, Replica } from '@bftkvs/core';
+import { nobleCrypto } from '@bftkvs/core';
 import type { ReplicaProvider, SimulationOptions, SimulationResult } from './index.js';
-import { buildScenario, realReplicas, runSimulation, toyReplicas } from './index.js';
+import { buildScenario, realReplicas, realReplicasWith, runSimulation, toyReplicas } from './index.js';
 
 const SHORT_US = 500_000;
 
@@ -198,3 +199,29 @@ real('must fail: f+1 equivocating nodes in fast mode make the validity or agreem
   const results = realSweep(5, { mode: 'fast', f: 1, faultyNodes: 2, faultKinds: ['equivocate'] });
   t.true(results.some((r) => r.violations.some((v) => v.checker === 'validity' || v.checker === 'agreement')));
 });
+
+real('must fail: f+1 Byzantine nodes in agreed mode (twins and lying writers) make the validity checker fire within 3 seeds', (t) => {
+  const results = realSweep(3, { mode: 'agreed', f: 1, faults: 'byzantine', faultyNodes: 2, faultKinds: ['twins', 'equivocate'], durationUs: 100_000 });
+  t.true(results.some((r) => r.violations.some((v) => v.checker === 'validity')), violationsOf(results).join('\n'));
+});
+
+/** A broken variant: replicas whose MAC check accepts any tag (signatures are still checked). */
+const acceptAnyMac: CryptoSuite = {
+  ...nobleCrypto,
+  name: 'accept-any-mac',
+  hmacSha256: (key) => {
+    const keyed = nobleCrypto.hmacSha256(key);
+    return { mac: (m) => keyed.mac(m), verify: () => true };
+  },
+};
+
+for (const mode of ['agreed', 'fast'] as const) {
+  real(`must fail: ${mode} replicas that skip MAC checks are caught by the authentication checker within 3 seeds; real ones are not`, (t) => {
+    const o = { mode, f: 1, faults: 'byzantine', faultKinds: ['forge'], durationUs: 100_000 } as const;
+    const broken = realSweep(3, { ...o, replicas: realReplicasWith(acceptAnyMac) });
+    t.true(broken.some((r) => r.violations.some((v) => v.checker === 'authentication')), violationsOf(broken).join('\n'));
+    const sound = realSweep(3, o);
+    t.deepEqual(violationsOf(sound), []);
+    t.true(sound.some((r) => r.stats.forgedDelivered > 0) && sound.every((r) => r.stats.forgedRefused === r.stats.forgedDelivered));
+  });
+}

@@ -54,6 +54,9 @@ export interface SimStats {
   repairs: number;
   faultsInjected: Partial<Record<FaultKind, number>>;
   deadlineMisses: number;
+  /** Frames the `forge` fault made that reached the non-Byzantine replica they were addressed to, and how many it refused. */
+  forgedDelivered: number;
+  forgedRefused: number;
   framesSent: number;
   framesDelivered: number;
   framesDropped: number;
@@ -120,6 +123,8 @@ export class Simulator {
   private now = 0;
   private readonly lastWriteT: number[];
   private readonly published = new Set<string>();
+  /** Frames the `forge` fault made, with the replica each was addressed to (authentication checker). */
+  private readonly forgedFrames = new WeakMap<Uint8Array, { readonly to: number; readonly claimedFrom: number }>();
   private readonly agreed = new Set<string>();
   private readonly stats: SimStats;
   /** Highest view announced by a correct replica, and its primary. */
@@ -180,6 +185,8 @@ export class Simulator {
       repairs: 0,
       faultsInjected: {},
       deadlineMisses: 0,
+      forgedDelivered: 0,
+      forgedRefused: 0,
       framesSent: 0,
       framesDelivered: 0,
       framesDropped: 0,
@@ -303,6 +310,8 @@ export class Simulator {
     st.assumptionViolations = ns.assumptionViolations;
     if (ns.framesReplayed > 0) st.faultsInjected['net-replay'] = ns.framesReplayed;
     st.deadlineMisses = this.checkers.timeliness.deadlineMisses;
+    st.forgedDelivered = this.checkers.authentication.delivered;
+    st.forgedRefused = this.checkers.authentication.refused;
     st.slotsPublished = this.published.size;
     st.slotsAgreed = this.agreed.size;
     st.reads = this.checkers.freshness.reads;
@@ -340,11 +349,20 @@ export class Simulator {
     const r = node.copies[copy];
     if (r === undefined || !node.up) return;
     const local = node.clock.localAt(this.now);
+    // A forged frame reaching the replica it was addressed to (the network may replay it
+    // elsewhere, where it fails the destination check first) must fail the MAC check.
+    const forged = this.forgedFrames.get(bytes);
+    const judged = forged !== undefined && forged.to === node.id && !this.history.isByzantine(node.id);
+    const badMacBefore = judged ? badMacCount(r, local) : 0;
     try {
       r.receive(bytes, local);
     } catch (e) {
       this.replicaThrew(node, e);
       return;
+    }
+    if (judged) {
+      const refused = badMacCount(r, local) > badMacBefore;
+      this.checkers.authentication.onForgedDelivery({ node: node.id, claimedFrom: forged.claimedFrom, refused, trueUs: this.now });
     }
     this.drain(node, copy, r, local);
   }
@@ -509,6 +527,7 @@ export class Simulator {
       if (claimed !== node.id && claimed !== to) {
         const forged = forgeFrame(bytes, claimed);
         if (forged !== undefined) {
+          this.forgedFrames.set(forged, { to, claimedFrom: claimed });
           this.bump('forge');
           this.traceLine(node.id, `forges a frame to ${to} claiming to be ${claimed}`, copy, true);
           this.network.send(node.id, copy, to, forged, this.now);
@@ -710,6 +729,11 @@ export class Simulator {
     const who = node < 0 ? 'sim ' : `n${node}${copy > 0 ? "'" : ' '}${byzantine ? '*' : ' '}`.padEnd(4);
     this.trace(`${ms(this.now - this.s.startUs).padStart(12)}  ${who} ${text}`);
   }
+}
+
+/** How many frames the replica refused for a bad MAC so far (from its health counters). */
+function badMacCount(r: Replica, localUs: number): number {
+  return r.health(localUs).counters.find((c) => c.name === 'channel.rejected.bad-mac')?.value ?? 0;
 }
 
 function ms(relUs: number): string {

@@ -156,7 +156,7 @@ export async function runSimCommand(o: SimCommandOptions, io: SimIo): Promise<Si
         )
       : undefined;
   bar?.start(count, 0, { failed: 0, rate: '0' });
-  const totals = { slotsPublished: 0, slotsAgreed: 0, repairs: 0, deadlineMisses: 0, assumptionViolations: 0, framesSent: 0 };
+  const totals = { slotsPublished: 0, slotsAgreed: 0, repairs: 0, deadlineMisses: 0, assumptionViolations: 0, framesSent: 0, forgedDelivered: 0, forgedRefused: 0 };
   const faults: Record<string, number> = {};
   const byChecker: Record<string, number> = {};
   const failed: SimulationResult[] = [];
@@ -196,6 +196,8 @@ export async function runSimCommand(o: SimCommandOptions, io: SimIo): Promise<Si
     totals.deadlineMisses += r.stats.deadlineMisses;
     totals.assumptionViolations += r.stats.assumptionViolations;
     totals.framesSent += r.stats.framesSent;
+    totals.forgedDelivered += r.stats.forgedDelivered;
+    totals.forgedRefused += r.stats.forgedRefused;
     add(faults, r.stats.faultsInjected);
     violations += r.violations.length;
     for (const v of r.violations) byChecker[v.checker] = (byChecker[v.checker] ?? 0) + 1;
@@ -223,6 +225,7 @@ export async function runSimCommand(o: SimCommandOptions, io: SimIo): Promise<Si
   p(`  faults injected:  ${list(faults)}`);
   p(`  repairs:          ${totals.repairs}`);
   p(`  deadline misses:  ${totals.deadlineMisses} (assumption violations: ${totals.assumptionViolations} frames)`);
+  if (totals.forgedDelivered > 0) p(`  forged frames:    ${totals.forgedRefused} of ${totals.forgedDelivered} refused (bad MAC) by the correct replicas they reached`);
   p(`  frames sent:      ${totals.framesSent}`);
   p(`  wall time:        ${(wallMs / 1000).toFixed(2)} s (${runs > 0 ? (runs / Math.max(wallMs / 1000, 1e-3)).toFixed(1) : '0'} seeds/s)`);
   const exitCode = failed.length > 0 ? 1 : runs === 0 ? 2 : 0;

@@ -1,6 +1,7 @@
 /** The invariant checkers; each is its own module and watches the run from outside. */
 import { AdmissionChecker } from './admission.js';
 import { AgreementChecker } from './agreement.js';
+import { AuthenticationChecker } from './authentication.js';
 import { FreshnessChecker } from './freshness.js';
 import { LivenessChecker } from './liveness.js';
 import { MemoryChecker } from './memory.js';
@@ -11,6 +12,8 @@ import { ValidityChecker } from './validity.js';
 
 export { AdmissionChecker } from './admission.js';
 export { AgreementChecker } from './agreement.js';
+export { AuthenticationChecker } from './authentication.js';
+export type { ForgedDelivery } from './authentication.js';
 export { FreshnessChecker } from './freshness.js';
 export { LivenessChecker } from './liveness.js';
 export { MemoryChecker, memoryBounds } from './memory.js';
@@ -28,6 +31,7 @@ export interface CheckerSet {
   readonly memory: MemoryChecker;
   readonly liveness: LivenessChecker;
   readonly admission: AdmissionChecker;
+  readonly authentication: AuthenticationChecker;
   readonly all: readonly Checker[];
 }
 
@@ -41,6 +45,7 @@ export function createCheckers(ctx: CheckerContext): CheckerSet {
     memory: new MemoryChecker(ctx),
     liveness: new LivenessChecker(ctx),
     admission: new AdmissionChecker(ctx),
+    authentication: new AuthenticationChecker(ctx),
   };
   return { ...set, all: Object.values(set) };
 }

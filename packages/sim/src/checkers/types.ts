@@ -16,6 +16,7 @@ export type CheckerName =
   | 'memory'
   | 'liveness'
   | 'admission'
+  | 'authentication'
   | 'robustness';
 
 export interface Violation {
