@@ -121,6 +121,66 @@ test('a NewView that moves a trailing backup\'s window keeps the new view\'s mes
   for (const r of [0, 1, 3]) t.true(c.committed[r]?.some((x) => x.seq === 5), `replica ${r} committed seq 5`);
 });
 
+test('an engine stuck below a state its embedder reached adopts it once f+1 others vouch for it and a retransmission interval passed', (t) => {
+  // Replica 3's engine gets the pre-prepares but no prepare or commit, so it never executes;
+  // its embedder reached seq 4 anyway (a learner). Replica 2 withholds its checkpoints from it.
+  // Without adoption no checkpoint can become stable at replica 3: its own vote is refused.
+  const c = new LockStep(4, 1);
+  const held: { from: number; msg: PbftMessage }[] = [];
+  c.filter = (s) => {
+    if (s.to !== 3) return true;
+    if (s.msg.kind === 'prepare' || s.msg.kind === 'commit') return false;
+    if (s.msg.kind === 'checkpoint' && s.from === 2) return false;
+    if (s.msg.kind === 'checkpoint' && s.from === 1) {
+      held.push(s);
+      return false;
+    }
+    return true;
+  };
+  const stuck = c.engines[3] as PbftEngine;
+  for (let i = 1; i <= 4; i++) (c.engines[0] as PbftEngine).propose(batchAt(i), 0);
+  c.run(0);
+  t.like(stuck.status(), { lastExecuted: 0, lowWatermark: 0 });
+  const seq4 = c.committed[0]?.find((x) => x.seq === 4);
+  if (seq4 === undefined) return t.fail('seq 4 committed at the primary');
+  t.false(stuck.checkpointState(4, c.stateDigest(3, 4, seq4.digest)), 'not executed by the engine: refused');
+  const retransmitUs = 2_500; // testOptions: viewChangeTimeoutUs / 4
+  stuck.tick(1_000);
+  stuck.tick(1_000 + retransmitUs);
+  t.is(stuck.counters()['state-adopted-from-embedder'], undefined, 'one vouching replica (f) is not enough');
+  for (const s of held.splice(0)) stuck.receive(s.from, s.msg, 1_000 + retransmitUs);
+  stuck.tick(1_000 + retransmitUs + 1);
+  t.is(stuck.counters()['state-adopted-from-embedder'], 1);
+  c.run(1_000 + retransmitUs + 1);
+  t.like(stuck.status(), { lastExecuted: 4, lowWatermark: 4 });
+  for (const r of [0, 1]) t.is(c.engines[r]?.status().lowWatermark, 4);
+});
+
+test('an engine that catches up by itself within a retransmission interval does not adopt', (t) => {
+  // Its commits may be what the others' quorums need: adopting would skip sending them.
+  const c = new LockStep(4, 1);
+  const held: { from: number; msg: PbftMessage }[] = [];
+  c.filter = (s) => {
+    if (s.to !== 3 || (s.msg.kind !== 'prepare' && s.msg.kind !== 'commit')) return true;
+    held.push(s);
+    return false;
+  };
+  const behind = c.engines[3] as PbftEngine;
+  for (let i = 1; i <= 4; i++) (c.engines[0] as PbftEngine).propose(batchAt(i), 0);
+  c.run(0);
+  const seq4 = c.committed[0]?.find((x) => x.seq === 4);
+  if (seq4 === undefined) return t.fail('seq 4 committed at the primary');
+  t.false(behind.checkpointState(4, c.stateDigest(3, 4, seq4.digest)));
+  behind.tick(2_000);
+  t.is(behind.counters()['state-adopted-from-embedder'], undefined, 'f+1 vouch, but the interval has not passed');
+  c.filter = () => true;
+  for (const s of held.splice(0)) behind.receive(s.from, s.msg, 2_000);
+  c.run(2_000);
+  t.like(behind.status(), { lastExecuted: 4, lowWatermark: 4 });
+  behind.tick(6_000);
+  t.is(behind.counters()['state-adopted-from-embedder'], undefined);
+});
+
 test('installCheckpoint accepts only a (seq, digest) proven by 2f+1 signed checkpoints', (t) => {
   const c = new LockStep(4, 1);
   c.filter = (s) => s.to !== 3;

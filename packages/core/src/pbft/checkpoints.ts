@@ -107,6 +107,14 @@ export class CheckpointTracker {
     return undefined;
   }
 
+  /** How many replicas other than `except` signed `stateDigest` for `seq`. */
+  matchingVotes(seq: number, stateDigest: Uint8Array, except: number): number {
+    const want = hex(stateDigest);
+    let n = 0;
+    for (const [replica, cp] of this.votes.get(seq) ?? []) if (replica !== except && hex(cp.stateDigest) === want) n++;
+    return n;
+  }
+
   /** Drops every vote at or below the new h; far votes that fell into the window stay. */
   advanceLow(h: number): void {
     if (h <= this.low) return;

@@ -98,6 +98,10 @@ export class PbftEngine {
   private bufferedCount = 0;
   /** h moved since the buffer was last replayed (see advanceStable). */
   private windowMoved = false;
+  /** States the embedder reached before this engine executed them (see adoptEmbedderState). */
+  private readonly embedderAhead = new Map<number, Uint8Array>();
+  /** lastExecuted as of the last tick, and since when it has not moved. */
+  private executedMark = { seq: 0, sinceUs: 0 };
 
   private nowUs = 0;
   private started = false;
@@ -164,6 +168,9 @@ export class PbftEngine {
   checkpointState(seq: number, stateDigest: Uint8Array): boolean {
     let accepted = false;
     this.guarded(this.nowUs, () => {
+      if (seq % this.cfg.checkpointIntervalSeqs === 0 && seq > this.lastExecuted && seq > this.log.lowWatermark && stateDigest.length === DIGEST_BYTES) {
+        this.rememberEmbedderAhead(seq, stateDigest);
+      }
       if (seq % this.cfg.checkpointIntervalSeqs !== 0 || seq > this.lastExecuted || seq <= this.log.lowWatermark) {
         this.count('ignored.checkpoint-state');
         return;
@@ -794,6 +801,49 @@ export class PbftEngine {
     return true;
   }
 
+  /** Keeps the newest few states the embedder reported ahead of this engine (bounded). */
+  private rememberEmbedderAhead(seq: number, stateDigest: Uint8Array): void {
+    // The wait starts when the embedder gets ahead (or when the engine last moved, if later).
+    if (this.embedderAhead.size === 0) this.executedMark = { seq: this.lastExecuted, sinceUs: this.nowUs };
+    this.embedderAhead.set(seq, stateDigest.slice());
+    const max = this.cfg.watermarkWindowSeqs / this.cfg.checkpointIntervalSeqs + 2;
+    while (this.embedderAhead.size > max) this.embedderAhead.delete(Math.min(...this.embedderAhead.keys()));
+  }
+
+  /**
+   * The embedder can execute seqs this engine never commits: its learner applies batches it
+   * proved committed, while the engine may be left with entries no correct replica will prepare
+   * again — re-proposals of a NewView that the others already hold under a stable checkpoint.
+   * The engine's checkpoint votes for those seqs are then refused (not executed here), and if f
+   * replicas withhold theirs no checkpoint becomes stable for this replica either: it stays out
+   * of the window, and every quorum needs the faulty replicas, until the next view change
+   * (simulator: `agreed`, f = 1, seed 1359). So when lastExecuted has not moved for a
+   * retransmission interval in normal operation, and f+1 other replicas signed a checkpoint
+   * whose (seq, digest) is a state the embedder reported, the engine adopts that state: f+1
+   * signers include a correct replica, and the embedder's state there is the same, so the vote
+   * that follows is truthful. Waiting first leaves an engine that is merely behind (and still
+   * owes the others its commits) to catch up by itself.
+   */
+  private adoptEmbedderState(): void {
+    if (this.executedMark.seq !== this.lastExecuted) this.executedMark = { seq: this.lastExecuted, sinceUs: this.nowUs };
+    for (const seq of [...this.embedderAhead.keys()]) if (seq <= this.lastExecuted || seq <= this.log.lowWatermark) this.embedderAhead.delete(seq);
+    if (this.phase !== 'normal' || this.embedderAhead.size === 0) return;
+    if (this.nowUs - this.executedMark.sinceUs < this.cfg.retransmitIntervalUs) return;
+    const seqs = [...this.embedderAhead.keys()].sort((a, b) => b - a);
+    for (const seq of seqs) {
+      const stateDigest = this.embedderAhead.get(seq) as Uint8Array;
+      if (this.checkpoints.matchingVotes(seq, stateDigest, this.cfg.self) < this.cfg.f + 1) continue;
+      this.embedderAhead.clear();
+      this.lastExecuted = seq;
+      if (this.nextSeq <= seq) this.nextSeq = seq + 1;
+      this.transfer.reached(seq, { anyReason: true });
+      this.count('state-adopted-from-embedder');
+      this.noteProgress();
+      this.voteCheckpoint(seq, stateDigest);
+      return;
+    }
+  }
+
   /** Moves h to a proven checkpoint and collects everything at or below it. */
   private advanceStable(s: ProvenState): void {
     if (s.seq <= this.log.lowWatermark) return;
@@ -1191,6 +1241,7 @@ export class PbftEngine {
         this.startViewChange(target + 1, 'view change timed out');
       }
     }
+    this.adoptEmbedderState();
     this.transfer.reached(this.lastExecuted, { anyReason: false });
     const t = this.transfer.pending;
     if (t !== undefined && !t.announced && now - t.sinceUs >= this.cfg.stateTransferGraceUs) this.announceStateTransfer();
