@@ -100,7 +100,7 @@ export class PbftEngine {
   private windowMoved = false;
   /** States the embedder reached before this engine executed them (see adoptEmbedderState). */
   private readonly embedderAhead = new Map<number, Uint8Array>();
-  /** lastExecuted as of the last tick, and since when it has not moved. */
+  /** lastExecuted when last seen (ticks, and the embedder getting ahead), and since when it has not moved. */
   private executedMark = { seq: 0, sinceUs: 0 };
 
   private nowUs = 0;
@@ -168,10 +168,11 @@ export class PbftEngine {
   checkpointState(seq: number, stateDigest: Uint8Array): boolean {
     let accepted = false;
     this.guarded(this.nowUs, () => {
-      if (seq % this.cfg.checkpointIntervalSeqs === 0 && seq > this.lastExecuted && seq > this.log.lowWatermark && stateDigest.length === DIGEST_BYTES) {
-        this.rememberEmbedderAhead(seq, stateDigest);
-      }
       if (seq % this.cfg.checkpointIntervalSeqs !== 0 || seq > this.lastExecuted || seq <= this.log.lowWatermark) {
+        // A state ahead of this engine is kept: adoptEmbedderState may take it later.
+        if (seq > this.lastExecuted && seq > this.log.lowWatermark && seq % this.cfg.checkpointIntervalSeqs === 0 && stateDigest.length === DIGEST_BYTES) {
+          this.rememberEmbedderAhead(seq, stateDigest);
+        }
         this.count('ignored.checkpoint-state');
         return;
       }
@@ -235,12 +236,7 @@ export class PbftEngine {
         this.count('ignored.adopt');
         return;
       }
-      this.lastExecuted = seq;
-      if (this.nextSeq <= seq) this.nextSeq = seq + 1;
-      this.transfer.reached(seq, { anyReason: true });
-      this.count('state-adopted');
-      this.noteProgress();
-      if (seq % this.cfg.checkpointIntervalSeqs === 0) this.voteCheckpoint(seq, stateDigest);
+      this.continueAfter(seq, stateDigest, 'state-adopted');
       this.afterInput();
       accepted = true;
     });
@@ -801,6 +797,19 @@ export class PbftEngine {
     return true;
   }
 
+  /**
+   * Continues after `seq` without executing up to it (the embedder holds that state) and votes
+   * for it, so checkpoints that need this replica's vote can become stable.
+   */
+  private continueAfter(seq: number, stateDigest: Uint8Array, counter: string): void {
+    this.lastExecuted = seq;
+    if (this.nextSeq <= seq) this.nextSeq = seq + 1;
+    this.transfer.reached(seq, { anyReason: true });
+    this.count(counter);
+    this.noteProgress();
+    if (seq % this.cfg.checkpointIntervalSeqs === 0) this.voteCheckpoint(seq, stateDigest);
+  }
+
   /** Keeps the newest few states the embedder reported ahead of this engine (bounded). */
   private rememberEmbedderAhead(seq: number, stateDigest: Uint8Array): void {
     // The wait starts when the embedder gets ahead (or when the engine last moved, if later).
@@ -834,12 +843,7 @@ export class PbftEngine {
       const stateDigest = this.embedderAhead.get(seq) as Uint8Array;
       if (this.checkpoints.matchingVotes(seq, stateDigest, this.cfg.self) < this.cfg.f + 1) continue;
       this.embedderAhead.clear();
-      this.lastExecuted = seq;
-      if (this.nextSeq <= seq) this.nextSeq = seq + 1;
-      this.transfer.reached(seq, { anyReason: true });
-      this.count('state-adopted-from-embedder');
-      this.noteProgress();
-      this.voteCheckpoint(seq, stateDigest);
+      this.continueAfter(seq, stateDigest, 'state-adopted-from-embedder');
       return;
     }
   }
