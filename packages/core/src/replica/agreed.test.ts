@@ -301,6 +301,70 @@ test('late writes that need several batches all join their slot (τ leaves room 
   for (const r of replicas.slice(1)) t.is(agreed(net, r).suspicionCount(0, 'censorship'), 0, `replica ${r} does not suspect the primary`);
 });
 
+test('a primary draining a backlog after a long hold skips whole slots already past their publish time, so the slots that can still be on time are', (t) => {
+  // The primary is held for 100 ms (below the 300 ms view-change timeout, so no view change
+  // ends it) while two writers keep writing each 10 ms slot 15 ms ahead. Ordering that backlog
+  // oldest first (several batches at one per b = 2 ms) would cut the first writes written after
+  // the hold past their close time; skipping the slots that are already past their publish time
+  // keeps them on time, and the backups, whose relayed writes those slots closed without, do not
+  // call it censorship: the slots were past their publish time at their clocks too.
+  const timing = { networkDelayMs: 1, clockSkewMs: 0.5, processingMs: 0.2, batchIntervalMs: 2, viewChangeTimeoutMs: 300, checkpointInterval: 4 };
+  const net = new TestNet(agreedConfig({ timing }, { faultyWriters: 0, minWriters: 2 }), START);
+  const resumeUs = START + 110_000;
+  net.heldUntilUs.set(0, resumeUs);
+  const slots = Array.from({ length: 20 }, (_, k) => T1 + k * 10_000);
+  const firstSeenUs = new Map<string, number>();
+  let next = 0;
+  for (let now = START + 1_000; now <= START + 240_000; now += 500) {
+    net.run(now);
+    while (next < slots.length && (slots[next] as number) - now <= 15_000) {
+      write(net, 'wheel_b', next, slots[next] as number);
+      write(net, 'wheel_c', next, slots[next] as number);
+      next++;
+    }
+    for (const r of [0, 1, 2, 3]) {
+      for (const p of net.published(r)) {
+        const id = `${r}/${p.publishTimeUs}`;
+        if (!firstSeenUs.has(id)) firstSeenUs.set(id, now);
+      }
+    }
+  }
+  t.true(agreed(net, 0).counter('batches.expired-slots-skipped') >= 1, 'the primary skipped expired slots');
+  const closeBeforeUs = 6_100;
+  const onTime = slots.filter((s) => s - closeBeforeUs >= resumeUs);
+  t.true(onTime.length >= 8);
+  const summary = assertIdentical(t, net, [0, 1, 2, 3]);
+  for (const s of onTime) {
+    t.regex(summary[`speed@${s}`] ?? '', /wheel_b=\d+,wheel_c=\d+/, `slot ${s - START} µs holds both writes`);
+    for (const r of [0, 1, 2, 3]) {
+      const seenUs = firstSeenUs.get(`${r}/${s}`);
+      t.true(seenUs !== undefined && seenUs <= s, `replica ${r} published slot ${s - START} µs by its publish time (at ${seenUs === undefined ? 'never' : seenUs - START})`);
+    }
+  }
+  for (const r of [1, 2, 3]) {
+    t.is(agreed(net, r).suspicionCount(0, 'censorship'), 0, `replica ${r} does not suspect the primary`);
+    t.true(agreed(net, r).counter('censorship.excused-expired-slot') >= 1, `replica ${r} saw slots close without its relayed writes`);
+    t.is(net.eventsOf(r, 'view').length, 0);
+  }
+});
+
+test('a primary that closes a slot before its publish time without writes the backups relayed is suspected of censorship (the expired-slot excuse does not cover it)', (t) => {
+  // The primary's code drops every write it receives (a censoring primary) and keeps cutting
+  // beacons: the slot of T1 closes at T1 − 6.1 ms, before its publish time, without the writes
+  // every backup relayed in time.
+  const net = new TestNet(agreedConfig({}, { faultyWriters: 0, minWriters: 2 }), START);
+  (agreed(net, 0) as unknown as { addPending: () => boolean }).addPending = () => false;
+  net.run(START + 5_000);
+  write(net, 'wheel_b', 1, T1);
+  write(net, 'wheel_c', 2, T1);
+  net.run(T1 + 30_000);
+  for (const r of [1, 2, 3]) {
+    t.true(agreed(net, r).suspicionCount(0, 'censorship') >= 1, `replica ${r} suspects the primary`);
+    t.is(agreed(net, r).counter('censorship.excused-expired-slot'), 0, `replica ${r} does not excuse it`);
+    t.true(net.eventsOf(r, 'view').some((e) => e.view >= 1), `replica ${r} moved to a new view`);
+  }
+});
+
 test('a restarted backup fetches the state (f+1 / proven digest), then publishes the same slots as everyone', (t) => {
   const config = agreedConfig({}, { faultyWriters: 0, minWriters: 2 });
   const net = new TestNet(config, START);

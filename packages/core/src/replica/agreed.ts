@@ -13,7 +13,9 @@
  *   `maxBatchBytes`, agreedSizing.ts), just after a slot's close time (an empty time beacon),
  *   and as a keepalive. Stamped τ = max(clock, last τ + 1, τ_eff + 1, floor, the NewView's
  *   re-proposed τ + 1) (`cutDueUs`), or lower, down to the close time of a pending write whose
- *   close time has passed (`maybeCut`).
+ *   close time has passed (`maybeCut`). Draining a backlog, it skips whole slots already past
+ *   their publish time when ordering them would make a slot that can still be on time late
+ *   (`expiredSlotsToSkip`).
  * - **Acceptance (backups, `validateBatch`).** The batch decodes and has no sync proposal; unless
  *   it is a NewView re-proposal, τ is above the executed τ_eff and monotone with the batches
  *   accepted at neighbouring seqs of this view, and at most ε + Δ + π ahead of this replica's
@@ -33,7 +35,8 @@
  *   replicas claim it) and the engine accepts the checkpoint proof.
  * - **Censorship.** Backups relay every write they verify to the primary, so a correct primary
  *   has every write a correct backup has; a slot that closes without a write a backup relayed in
- *   time makes it suspect the primary (`suspectPrimary('censorship')`).
+ *   time makes it suspect the primary (`suspectPrimary('censorship')`) — unless the slot closed
+ *   empty after its publish time had passed here (a skipped expired slot).
  * - **Learner.** A batch backed by commits from q − k distinct replicas (k proven faulty) is
  *   committed; the replica executes it even when its own engine cannot (it refused the batch, or
  *   it left the view alone). Pre-prepares are relayed to peers that did not prepare them.
@@ -185,8 +188,8 @@ export class AgreedReplica extends ReplicaBase {
   private lastProposedTauUs = 0;
   /** The highest τ proposed in the current view (slots below it are being closed). */
   private viewTauUs = 0;
-  /** Cache of reproposedTauUs for one view. */
-  private reproposedTau: { view: number; tauUs: number } | undefined;
+  /** What this view's NewView re-proposed, for one view: the highest τ and the slots its writes name. */
+  private reproposed: { view: number; tauUs: number; slots: ReadonlySet<string> } | undefined;
   private readonly keepaliveUs: number;
   /** τ floor after a view change: the (f+1)-th largest committed τ the NewView's ViewChanges report. */
   private tauFloorUs = 0;
@@ -1048,19 +1051,25 @@ export class AgreedReplica extends ReplicaBase {
     // goes one µs lower per late write left over, so the next batches can still carry them
     // below their close times (a batch stamped at the close time leaves no room: the next τ is
     // above it and closes the slot on the writes still waiting).
-    const candidates: PendingWrite[] = [];
+    let candidates: PendingWrite[] = [];
+    for (const p of this.pending.values()) {
+      if (p.proposedView !== view && p.publishTimeUs - cb >= lowestUs) candidates.push(p);
+    }
+    candidates.sort((x, y) => x.publishTimeUs - y.publishTimeUs || (x.key < y.key ? -1 : x.key > y.key ? 1 : x.writer < y.writer ? -1 : x.writer > y.writer ? 1 : 0));
+    const skipped = this.expiredSlotsToSkip(candidates, nowUs, view);
+    if (skipped.size > 0) {
+      candidates = candidates.filter((p) => !skipped.has(slotIdOf(p.key, p.publishTimeUs)));
+      this.count('batches.expired-slots-skipped', skipped.size);
+    }
     let late = 0;
     let lateCloseUs = Number.POSITIVE_INFINITY;
-    for (const p of this.pending.values()) {
+    for (const p of candidates) {
       const c = p.publishTimeUs - cb;
-      if (p.proposedView === view || c < lowestUs) continue;
-      candidates.push(p);
       if (c < nowUs) {
         late++;
         lateCloseUs = Math.min(lateCloseUs, c);
       }
     }
-    candidates.sort((x, y) => x.publishTimeUs - y.publishTimeUs || (x.key < y.key ? -1 : x.key > y.key ? 1 : x.writer < y.writer ? -1 : x.writer > y.writer ? 1 : 0));
     const taken: PendingWrite[] = [];
     let bytes = 16;
     for (const p of candidates) {
@@ -1105,20 +1114,81 @@ export class AgreedReplica extends ReplicaBase {
   }
 
   /**
+   * Draining a backlog — this primary's event loop was held, or a view change ran long — the
+   * primary orders oldest first at one batch per b, and τ is monotone, so the slots whose publish
+   * time has already passed would be ordered (and published late) before every slot that can
+   * still be on time: one stall would make late every slot of the drain too, up to the stall's
+   * length again at half of the capacity (agreed f = 1, seed 1149). When ordering them first
+   * would push a write that can still make its close time past it, the slots whose publish time
+   * passed more than ε ago are skipped whole: the next batches close them without these writes,
+   * which every correct replica then ignores — LET's other outcome, "ignored everywhere", and
+   * the slot is counted missed instead of late. Their publish time has then passed at every
+   * correct replica when they close, which is what excuses the omission there (judgeOmission).
+   * A slot that already holds an ordered write, or one this view re-proposed, is never skipped:
+   * closing it partly would be censorship.
+   */
+  private expiredSlotsToSkip(candidates: readonly PendingWrite[], nowUs: number, view: number): Set<string> {
+    const expired = new Set<string>();
+    const skewUs = this.config.timing.clockSkewUs;
+    let touched: Set<string> | undefined;
+    for (const p of candidates) {
+      if (p.publishTimeUs + skewUs > nowUs) break; // sorted by publish time
+      const id = slotIdOf(p.key, p.publishTimeUs);
+      if (expired.has(id)) continue;
+      if (touched === undefined) {
+        touched = new Set(this.reproposedIn(view).slots);
+        for (const q of this.pending.values()) if (q.proposedView === view) touched.add(slotIdOf(q.key, q.publishTimeUs));
+      }
+      if (touched.has(id) || (this.state.record(p.key, p.publishTimeUs)?.contributions.length ?? 0) > 0) continue;
+      expired.add(id);
+    }
+    if (expired.size === 0) return expired;
+    // Where each write would be cut with the expired slots first: the same packing as maybeCut
+    // (at most MAX_BATCH_WRITES and maxBatchBytes per batch, a lone larger write alone).
+    const cb = this.config.timing.closeBeforeUs;
+    const b = this.config.timing.batchIntervalUs;
+    let batch = 0;
+    let writes = 0;
+    let bytes = 16;
+    for (const p of candidates) {
+      if (writes > 0 && (writes >= MAX_BATCH_WRITES || bytes + p.bytes > this.sizing.maxBatchBytes)) {
+        batch++;
+        writes = 0;
+        bytes = 16;
+      }
+      writes++;
+      bytes += p.bytes;
+      const closeUs = p.publishTimeUs - cb;
+      if (closeUs >= nowUs && nowUs + batch * b > closeUs) return expired;
+    }
+    return new Set();
+  }
+
+  /**
    * The highest τ among the batches this view's NewView re-proposed: backups accept a new batch
    * only above the seqs before it in the view (tauProblem), and those may still be unexecuted.
    */
   private reproposedTauUs(view: number): number {
+    return this.reproposedIn(view).tauUs;
+  }
+
+  private reproposedIn(view: number): { tauUs: number; slots: ReadonlySet<string> } {
     const nv = this.newView;
-    if (nv === undefined || nv.view !== view) return 0;
-    if (this.reproposedTau?.view === view) return this.reproposedTau.tauUs;
+    if (nv === undefined || nv.view !== view) return { tauUs: 0, slots: new Set() };
+    if (this.reproposed?.view === view) return this.reproposed;
     let tauUs = 0;
+    const slots = new Set<string>();
     for (const pp of nv.prePrepares) {
       const d = decodeBatch(pp.batch);
-      if (d.ok) tauUs = Math.max(tauUs, d.value.tauUs);
+      if (!d.ok) continue;
+      tauUs = Math.max(tauUs, d.value.tauUs);
+      for (const aw of d.value.writes) {
+        const w = decodeWrite(aw.write);
+        if (w.ok) slots.add(slotIdOf(w.value.key, w.value.publishTimeUs));
+      }
     }
-    this.reproposedTau = { view, tauUs };
-    return tauUs;
+    this.reproposed = { view, tauUs, slots };
+    return this.reproposed;
   }
 
   // --- backups: accepting batches ---------------------------------------------------------
@@ -1245,6 +1315,7 @@ export class AgreedReplica extends ReplicaBase {
     const tau = d.ok ? d.value.tauUs : 0;
     const writes = d.ok ? d.value.writes : [];
     if (!d.ok) this.count('exec.undecodable');
+    const tauBeforeUs = this.state.tauEffUs;
     const fx = this.state.applyBatch(c.seq, tau, writes);
     this.count('exec.batches');
     if (fx.joined.length > 0) this.count('exec.joined', fx.joined.length);
@@ -1266,7 +1337,8 @@ export class AgreedReplica extends ReplicaBase {
       this.count('exec.equivocations');
       this.reportEquivocation(e.key, e.publishTimeUs, e.writer, e.origin, nowUs);
     }
-    if (fx.decided.length > 0) this.checkOmissions(nowUs);
+    // A slot closes when τ_eff passes its close time, with a record (decided) or without one.
+    if (fx.decided.length > 0 || tau > tauBeforeUs) this.checkOmissions(nowUs);
     for (const rec of fx.decided) this.decideInStore(rec, nowUs);
     for (const s of [...this.acceptedTau.keys()]) if (s <= c.seq) this.acceptedTau.delete(s);
     if (c.seq % this.sizing.checkpointIntervalSeqs === 0) {
@@ -1340,6 +1412,12 @@ export class AgreedReplica extends ReplicaBase {
     const t = this.config.timing;
     const reach = 2 * t.clockSkewUs + t.networkDelayUs + t.processingUs + t.batchIntervalUs;
     if (p.origin === status.primary || p.receivedView !== status.view || p.receivedUs + reach > p.publishTimeUs - t.closeBeforeUs) return;
+    // A whole slot closed empty after its publish time had passed here: what a primary draining
+    // a backlog does (expiredSlotsToSkip). It could only have been published late anyway.
+    if (nowUs >= p.publishTimeUs && (this.state.record(p.key, p.publishTimeUs)?.contributions.length ?? 0) === 0) {
+      this.count('censorship.excused-expired-slot');
+      return;
+    }
     this.count('censorship.omitted');
     this.engine.suspectPrimary('censorship', `${p.key}@${p.publishTimeUs} by '${p.writer}' closed without it`, nowUs);
   }
