@@ -238,6 +238,23 @@ test('a primary whose every batch lags for two keepalives is suspected of holdin
   for (const r of [1, 2, 3]) t.true(net.eventsOf(r, 'view').some((e) => e.view >= 1), `replica ${r} moved to a new view`);
 });
 
+test('lagging batches of the old view are not blamed on the new primary (a NewView\'s batches are validated before the view event)', (t) => {
+  // White-box: the engine validates the batches it buffered for the new view inside the input
+  // that installs it, before the replica sees the view event that resets the lag run. Two
+  // keepalives = 15 ms here. Regression: agreed f = 2, seed 2359.
+  const net = new TestNet(agreedConfig(), START);
+  const backup = agreed(net, 2) as unknown as { observeTauLag(tau: number, nowUs: number, view: number): void; heldTimeDetail: { view: number; detail: string } | undefined };
+  const lagUs = 5_000;
+  const at = (nowUs: number, view: number): void => backup.observeTauLag(nowUs - lagUs, nowUs, view);
+  at(START + 10_000, 0);
+  at(START + 20_000, 0);
+  at(START + 30_000, 1);
+  t.is(backup.heldTimeDetail, undefined, 'the new primary is not suspected for the old one\'s lag');
+  at(START + 40_000, 1);
+  at(START + 46_000, 1);
+  t.is(backup.heldTimeDetail?.view, 1, 'a new primary that lags itself for two keepalives still is');
+});
+
 test('a primary held past a slot\'s close time still orders the writes that waited for it (no censorship suspicion)', (t) => {
   // Closing the slot without them would be right by the clock, but every backup relayed them
   // in time and would suspect the primary of censorship. closeBefore = 6.1 ms: the slot of T1

@@ -200,7 +200,7 @@ export class AgreedReplica extends ReplicaBase {
    * The current run of pre-prepares of this view whose τ lagged this replica's clock by more
    * than ε + Δ + π: when the first arrived, and how many (see `observeTauLag`).
    */
-  private lagRun: { sinceUs: number; batches: number; maxLagUs: number } | undefined;
+  private lagRun: { view: number; sinceUs: number; batches: number; maxLagUs: number } | undefined;
   /** A time-holding suspicion raised while the engine validated a batch (with that batch's view), acted on after it. */
   private heldTimeDetail: { detail: string; view: number } | undefined;
   /** When this replica's own event loop last resumed from a hold (local time; see observeTauLag). */
@@ -1279,7 +1279,12 @@ export class AgreedReplica extends ReplicaBase {
       return;
     }
     this.count('batches.tau-lagging');
-    const run = this.lagRun ?? { sinceUs: nowUs, batches: 0, maxLagUs: 0 };
+    // A run belongs to one primary. The view event that resets it comes after the engine's
+    // input, and a NewView's own batches are validated inside that input: without the view
+    // here, the old primary's lagging batches (it was held) would be blamed on the new one
+    // (agreed f = 2, seed 2359: a backup suspected the new primary as it installed the view,
+    // left the view alone, and the view's commit quorum needed it).
+    const run = this.lagRun?.view === view ? this.lagRun : { view, sinceUs: nowUs, batches: 0, maxLagUs: 0 };
     run.batches++;
     run.maxLagUs = Math.max(run.maxLagUs, lagUs);
     this.lagRun = run;
