@@ -150,28 +150,35 @@ test('bounded divergence: every slot is agreed at every replica within one sync 
   t.log(`worst publish-to-agreed delay: ${worst} µs (period ${period} µs)`);
 });
 
-test('a replica whose clock starts it a round before the others does not wait for that round: the correct primary is not suspected', (t) => {
-  // START is a round boundary; replica 3's clock is 0.4 ms behind, so it starts in the round
-  // before and reports it at once. The primary (and every other replica) started in the next
-  // round and never keeps that one. Waiting for it, replica 3 suspected the correct primary a
-  // view-change timeout later and left its view alone (simulator, fast, f = 2, seed 2242).
-  const config = makeConfig(clusterInput('fast', 4, 1, { timing: { networkDelayMs: 1, clockSkewMs: 0.5, processingMs: 0.2, syncPeriodMs: 50, viewChangeTimeoutMs: 30 } }));
-  const net = new TestNet(config, START, { skewUs: (i) => (i === 3 ? -400 : 0) });
-  const period = 50_000;
-  for (let tt = START + 10_000; tt < START + 3 * period; tt += 10_000) {
-    net.run(tt - 5_000);
-    write(net, 'wheel_a', 1, tt);
-    write(net, 'wheel_b', 2, tt);
-    write(net, 'wheel_c', 3, tt);
-  }
-  net.run(START + 5 * period);
-  t.true((syncOf(net, 3) as unknown as { firstRound: number }).firstRound < (syncOf(net, 0) as unknown as { firstRound: number }).firstRound, 'replica 3 started a round earlier');
-  for (const r of [1, 2, 3]) {
-    t.is(fast(net, r).counter('sync.primary-suspected'), 0, `replica ${r} does not suspect the primary`);
-    t.is(net.eventsOf(r, 'view').length, 0, `replica ${r} stays in view 0`);
-    t.true(net.eventsOf(r, 'agreed').some((e) => e.slot.publishTimeUs === START + 60_000), `replica ${r} agreed a slot of the second round`);
-  }
-});
+// START is a round boundary; replica 3's clock is 0.4 ms behind, so it starts in the round
+// before and reports it at once. The primary (and every other replica) started in the next round
+// and never keeps that one. Waiting for it, replica 3 suspected the correct primary a view-change
+// timeout later and left its view alone (simulator, fast, f = 2, seed 2242: 30 ms here, before
+// the next round is agreed); and it refused the primary's first proposal for skipping that round
+// before it was overdue (half a view-change timeout after its report time: 200 ms here makes
+// that two rounds).
+for (const viewChangeTimeoutMs of [30, 200]) {
+  test(`a replica whose clock starts it a round before the others neither waits for that round nor refuses its skip (view-change timeout ${viewChangeTimeoutMs} ms)`, (t) => {
+    const config = makeConfig(clusterInput('fast', 4, 1, { timing: { networkDelayMs: 1, clockSkewMs: 0.5, processingMs: 0.2, syncPeriodMs: 50, viewChangeTimeoutMs } }));
+    const net = new TestNet(config, START, { skewUs: (i) => (i === 3 ? -400 : 0) });
+    const period = 50_000;
+    for (let tt = START + 10_000; tt < START + 3 * period; tt += 10_000) {
+      net.run(tt - 5_000);
+      write(net, 'wheel_a', 1, tt);
+      write(net, 'wheel_b', 2, tt);
+      write(net, 'wheel_c', 3, tt);
+    }
+    net.run(START + 6 * period);
+    const firstRound = (i: number): number => (syncOf(net, i) as unknown as { firstRound: number }).firstRound;
+    t.true(firstRound(3) < firstRound(0), 'replica 3 started a round earlier');
+    for (const r of [1, 2, 3]) {
+      t.is(fast(net, r).counter('sync.proposal-refused.skip'), 0, `replica ${r} accepts the first proposal`);
+      t.is(fast(net, r).counter('sync.primary-suspected'), 0, `replica ${r} does not suspect the primary`);
+      t.is(net.eventsOf(r, 'view').length, 0, `replica ${r} stays in view 0`);
+      t.true(net.eventsOf(r, 'agreed').some((e) => e.slot.publishTimeUs === START + 60_000), `replica ${r} agreed a slot of the second round`);
+    }
+  });
+}
 
 /** The reports addressed to the (crashed, attacker-driven) primary 0, as it would have received them. */
 function reportsFor(evil: ReturnType<typeof attacker>): SyncReport[] {

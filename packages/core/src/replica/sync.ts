@@ -487,11 +487,14 @@ export class PbftSync implements SyncComponent {
       // its content is judged. A fresh proposal must move the sync forward.
       if (p.round <= this.lastApplied) return no('stale', `round ${p.round} is already agreed (last ${this.lastApplied})`);
       // Skipped parts must be overdue. Judged only when this replica has executed everything
-      // before the proposal; a lagging replica would see parts as skipped that are not.
+      // before the proposal; a lagging replica would see parts as skipped that are not. The
+      // round this replica started in is not judged: a primary whose clock started it a round
+      // later never keeps that round (tryPropose), and refusing its first proposal for skipping
+      // it suspects a correct primary (the same start-up case as in watchPrimary).
       if (this.engine.status().lastExecuted >= ctx.seq - 1) {
         const t = this.host.config.timing;
         const slack = t.clockSkewUs + t.networkDelayUs + t.processingUs;
-        const after = Math.max(this.lastApplied, this.firstRound * PARTS_PER_ROUND - 1);
+        const after = Math.max(this.lastApplied, (this.firstRound + 1) * PARTS_PER_ROUND - 1);
         for (const s of this.plan.partsBetween(after, p.round, this.keepRounds)) {
           if (ctx.nowUs + slack < this.plan.reportAtUs(s.round) + this.giveUpUs) return no('skip', `skips round ${s.id}, which is not overdue`);
         }
