@@ -136,6 +136,11 @@ function claimOf(seq: number, digest: Uint8Array): string {
   return `${seq}:${hex(digest)}`;
 }
 
+/** An encoded Batch around its writes (τ, tags): what maybeCut counts before the first write. */
+const BATCH_OVERHEAD_BYTES = 16;
+
+const NOTHING_REPROPOSED = { tauUs: 0, slots: new Set<string>() } as const;
+
 function pendingId(key: string, publishTimeUs: number, writer: string): string {
   return `${key}\n${publishTimeUs}\n${writer}`;
 }
@@ -1041,7 +1046,7 @@ export class AgreedReplica extends ReplicaBase {
     if (!this.engine.canPropose() || nowUs < this.cutDueUs(nowUs)) return;
     const view = this.engine.status().view;
     const cb = this.config.timing.closeBeforeUs;
-    const lowestUs = Math.max(this.lastProposedTauUs + 1, this.tauFloorUs + 1, this.state.tauEffUs + 1, this.reproposedTauUs(view) + 1);
+    const lowestUs = Math.max(this.lastProposedTauUs + 1, this.tauFloorUs + 1, this.state.tauEffUs + 1, this.reproposedIn(view).tauUs + 1);
     // A write that reached this primary after its slot's close time — it waited in the socket
     // while the event loop was held (a GC pause, a stalled host), or it was pending here while
     // a view change ran past the close time — still joins if no batch has closed the slot yet:
@@ -1071,10 +1076,9 @@ export class AgreedReplica extends ReplicaBase {
       }
     }
     const taken: PendingWrite[] = [];
-    let bytes = 16;
+    let bytes = BATCH_OVERHEAD_BYTES;
     for (const p of candidates) {
-      if (taken.length >= MAX_BATCH_WRITES) break;
-      if (bytes + p.bytes > this.sizing.maxBatchBytes) {
+      if (this.batchFull(taken.length, bytes, p)) {
         // A write larger than the cap still gets ordered, alone.
         if (taken.length === 0 && bytes + p.bytes <= this.sizing.engineMaxBatchBytes) taken.push(p);
         break;
@@ -1143,18 +1147,18 @@ export class AgreedReplica extends ReplicaBase {
       expired.add(id);
     }
     if (expired.size === 0) return expired;
-    // Where each write would be cut with the expired slots first: the same packing as maybeCut
-    // (at most MAX_BATCH_WRITES and maxBatchBytes per batch, a lone larger write alone).
+    // Where each write would be cut with the expired slots first: the packing of maybeCut (a
+    // lone larger write alone).
     const cb = this.config.timing.closeBeforeUs;
     const b = this.config.timing.batchIntervalUs;
     let batch = 0;
     let writes = 0;
-    let bytes = 16;
+    let bytes = BATCH_OVERHEAD_BYTES;
     for (const p of candidates) {
-      if (writes > 0 && (writes >= MAX_BATCH_WRITES || bytes + p.bytes > this.sizing.maxBatchBytes)) {
+      if (writes > 0 && this.batchFull(writes, bytes, p)) {
         batch++;
         writes = 0;
-        bytes = 16;
+        bytes = BATCH_OVERHEAD_BYTES;
       }
       writes++;
       bytes += p.bytes;
@@ -1164,17 +1168,19 @@ export class AgreedReplica extends ReplicaBase {
     return new Set();
   }
 
-  /**
-   * The highest τ among the batches this view's NewView re-proposed: backups accept a new batch
-   * only above the seqs before it in the view (tauProblem), and those may still be unexecuted.
-   */
-  private reproposedTauUs(view: number): number {
-    return this.reproposedIn(view).tauUs;
+  /** Whether a batch holding `writes` writes in `bytes` bytes has no room for `p` (maybeCut's caps). */
+  private batchFull(writes: number, bytes: number, p: PendingWrite): boolean {
+    return writes >= MAX_BATCH_WRITES || bytes + p.bytes > this.sizing.maxBatchBytes;
   }
 
-  private reproposedIn(view: number): { tauUs: number; slots: ReadonlySet<string> } {
+  /**
+   * What this view's NewView re-proposed: the highest τ among its batches (backups accept a new
+   * batch only above the seqs before it in the view, tauProblem, and those may still be
+   * unexecuted), and the slots its writes name (expiredSlotsToSkip never skips them).
+   */
+  private reproposedIn(view: number): { readonly tauUs: number; readonly slots: ReadonlySet<string> } {
     const nv = this.newView;
-    if (nv === undefined || nv.view !== view) return { tauUs: 0, slots: new Set() };
+    if (nv === undefined || nv.view !== view) return NOTHING_REPROPOSED;
     if (this.reproposed?.view === view) return this.reproposed;
     let tauUs = 0;
     const slots = new Set<string>();
@@ -1279,11 +1285,11 @@ export class AgreedReplica extends ReplicaBase {
       return;
     }
     this.count('batches.tau-lagging');
-    // A run belongs to one primary. The view event that resets it comes after the engine's
-    // input, and a NewView's own batches are validated inside that input: without the view
-    // here, the old primary's lagging batches (it was held) would be blamed on the new one
-    // (agreed f = 2, seed 2359: a backup suspected the new primary as it installed the view,
-    // left the view alone, and the view's commit quorum needed it).
+    // A run belongs to one primary, so to one view. Resetting it on the view event alone is too
+    // late: the batches the engine buffered for the new view are validated inside the input that
+    // installs it, before the event, and the old primary's lagging batches (it was held) were
+    // blamed on the new one (agreed f = 2, seed 2359: a backup suspected the new primary as it
+    // installed the view, left the view alone, and the view's commit quorum needed it).
     const run = this.lagRun?.view === view ? this.lagRun : { view, sinceUs: nowUs, batches: 0, maxLagUs: 0 };
     run.batches++;
     run.maxLagUs = Math.max(run.maxLagUs, lagUs);

@@ -286,6 +286,11 @@ export class PbftSync implements SyncComponent {
     if (nowUs > this.nowUs) this.nowUs = nowUs;
   }
 
+  /** The first part a backup judges the primary by: the round it started in is not (watchPrimary). */
+  private firstJudgedPart(): number {
+    return (this.firstRound + 1) * PARTS_PER_ROUND;
+  }
+
   private currentRound(): number {
     return this.plan.roundOf(this.nowUs);
   }
@@ -494,7 +499,7 @@ export class PbftSync implements SyncComponent {
       if (this.engine.status().lastExecuted >= ctx.seq - 1) {
         const t = this.host.config.timing;
         const slack = t.clockSkewUs + t.networkDelayUs + t.processingUs;
-        const after = Math.max(this.lastApplied, (this.firstRound + 1) * PARTS_PER_ROUND - 1);
+        const after = Math.max(this.lastApplied, this.firstJudgedPart() - 1);
         for (const s of this.plan.partsBetween(after, p.round, this.keepRounds)) {
           if (ctx.nowUs + slack < this.plan.reportAtUs(s.round) + this.giveUpUs) return no('skip', `skips round ${s.id}, which is not overdue`);
         }
@@ -519,7 +524,7 @@ export class PbftSync implements SyncComponent {
   private watchPrimary(): void {
     if (this.engine.isPrimary() || this.engine.status().phase !== 'normal') return;
     let waitingSince = Number.POSITIVE_INFINITY;
-    const judgedFrom = Math.max(this.lastApplied + 1, (this.firstRound + 1) * PARTS_PER_ROUND);
+    const judgedFrom = Math.max(this.lastApplied + 1, this.firstJudgedPart());
     for (const [id, o] of this.own) if (id >= judgedFrom) waitingSince = Math.min(waitingSince, Math.max(o.atUs, this.viewSinceUs, this.suspectedUs));
     if (this.nowUs - waitingSince < this.viewChangeTimeoutUs) return;
     this.host.count('sync.primary-suspected');
